@@ -1,0 +1,1 @@
+namespace BookingPortal.Domain; public sealed class Placeholder {}

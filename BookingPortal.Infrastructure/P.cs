@@ -1,0 +1,1 @@
+namespace BookingPortal.Infrastructure; public sealed class Placeholder {}
