@@ -1,0 +1,263 @@
+using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Resources;
+
+namespace BookingPortal.Domain.Bookings;
+
+public sealed class Booking : AggregateRoot
+{
+    public const int MaxTitleLength = 200;
+    public static readonly TimeSpan CheckInOpensBeforeStart = TimeSpan.FromMinutes(15);
+
+    private readonly List<Allocation> _allocations = [];
+    private readonly List<BookingHistoryEntry> _history = [];
+
+    private Booking()
+    {
+        OwnerId = string.Empty;
+        OwnerEmail = string.Empty;
+        Title = string.Empty;
+    }
+
+    private Booking(Guid id, Actor owner, string title, int attendeeCount, TimeRange range, DateTimeOffset now,
+        string? idempotencyKey, string? requestHash, Guid? seriesId)
+    {
+        Id = id;
+        OwnerId = owner.UserId;
+        OwnerEmail = owner.Email;
+        Title = title;
+        AttendeeCount = attendeeCount;
+        Start = range.Start;
+        End = range.End;
+        CreatedAt = now;
+        IdempotencyKey = idempotencyKey;
+        RequestHash = requestHash;
+        SeriesId = seriesId;
+    }
+
+    public Guid Id { get; private set; }
+    public string OwnerId { get; private set; }
+    public string OwnerEmail { get; private set; }
+    public string Title { get; private set; }
+    public int AttendeeCount { get; private set; }
+    public DateTimeOffset Start { get; private set; }
+    public DateTimeOffset End { get; private set; }
+    public BookingStatus Status { get; private set; }
+    public Guid? SeriesId { get; private set; }
+    public string? IdempotencyKey { get; private set; }
+
+    /// <summary>Fingerprint of the request an idempotency key was first used with, to refuse reuse with another body.</summary>
+    public string? RequestHash { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? CheckedInAt { get; private set; }
+    public string? StatusReason { get; private set; }
+
+    /// <summary>Row version for optimistic concurrency (PostgreSQL xmin).</summary>
+    public uint Version { get; private set; }
+
+    public IReadOnlyCollection<Allocation> Allocations => _allocations.AsReadOnly();
+
+    /// <summary>Entries added by this unit of work (the stored trail is read separately).</summary>
+    public IReadOnlyCollection<BookingHistoryEntry> History => _history.AsReadOnly();
+
+    public TimeRange Range => new(Start, End);
+    public IEnumerable<Guid> ResourceIds => _allocations.Select(a => a.ResourceId);
+
+    /// <summary>A booking that takes its slot at once: confirmed, or awaiting approval where a resource asks for it.</summary>
+    public static Booking Place(Guid id, Actor owner, string title, int attendeeCount, TimeRange range,
+        IReadOnlyCollection<Resource> resources, DateTimeOffset now, string? idempotencyKey = null, string? requestHash = null,
+        Guid? seriesId = null)
+    {
+        var status = resources.Any(r => r.Rules.RequiresApproval) ? BookingStatus.AwaitingApproval : BookingStatus.Confirmed;
+        return Create(id, owner, title, attendeeCount, range, resources, now, idempotencyKey, requestHash, seriesId, status);
+    }
+
+    /// <summary>A request for a taken slot: waits without holding it, first come first served.</summary>
+    public static Booking JoinWaitlist(Guid id, Actor owner, string title, int attendeeCount, TimeRange range,
+        IReadOnlyCollection<Resource> resources, DateTimeOffset now, string? idempotencyKey = null, string? requestHash = null,
+        Guid? seriesId = null) =>
+        Create(id, owner, title, attendeeCount, range, resources, now, idempotencyKey, requestHash, seriesId, BookingStatus.Pending);
+
+    private static Booking Create(Guid id, Actor owner, string title, int attendeeCount, TimeRange range,
+        IReadOnlyCollection<Resource> resources, DateTimeOffset now, string? idempotencyKey, string? requestHash, Guid? seriesId,
+        BookingStatus status)
+    {
+        if (resources.Count == 0)
+        {
+            throw new DomainException("A booking needs at least one resource.");
+        }
+
+        var booking = new Booking(id, owner, RequireTitle(title), RequireAttendees(attendeeCount), range, now, idempotencyKey, requestHash, seriesId)
+        {
+            Status = status,
+        };
+        foreach (var resource in resources.DistinctBy(r => r.Id))
+        {
+            booking._allocations.Add(new Allocation(resource.Id, resource.BlockedRangeFor(range), status.HoldsSlot(), id, null));
+        }
+
+        booking.Record(now, owner.UserId, "created", null, status, null);
+        booking.Raise(new BookingCreated(id, status, now));
+        return booking;
+    }
+
+    public DateTimeOffset CheckInOpensAt => Start - CheckInOpensBeforeStart;
+
+    public DateTimeOffset CheckInClosesAt(TimeSpan gracePeriod) => Start + gracePeriod;
+
+    public bool IsCheckInOpen(DateTimeOffset now, TimeSpan gracePeriod) => now >= CheckInOpensAt && now <= CheckInClosesAt(gracePeriod);
+
+    public void Approve(Actor approver, DateTimeOffset now, string? note = null) =>
+        TransitionTo(BookingStatus.Confirmed, approver, now, "approved", note);
+
+    public void Reject(Actor approver, DateTimeOffset now, string? reason) =>
+        TransitionTo(BookingStatus.Rejected, approver, now, "rejected", reason);
+
+    public void Cancel(Actor actor, DateTimeOffset now, string? reason) =>
+        TransitionTo(BookingStatus.Cancelled, actor, now, "cancelled", reason);
+
+    public void CheckIn(Actor actor, DateTimeOffset now, TimeSpan gracePeriod)
+    {
+        if (Status == BookingStatus.Confirmed && !IsCheckInOpen(now, gracePeriod))
+        {
+            throw new InvalidBookingTransitionException(Status, BookingStatus.CheckedIn,
+                $"check-in is open from {CheckInOpensAt:u} until {CheckInClosesAt(gracePeriod):u}");
+        }
+
+        TransitionTo(BookingStatus.CheckedIn, actor, now, "checked_in", null);
+        CheckedInAt = now;
+    }
+
+    public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn)
+    {
+        if (!resourceRequiresCheckIn)
+        {
+            throw new InvalidBookingTransitionException(Status, BookingStatus.NoShow, "the resource does not require check-in");
+        }
+
+        if (Status == BookingStatus.Confirmed && now <= CheckInClosesAt(gracePeriod))
+        {
+            throw new InvalidBookingTransitionException(Status, BookingStatus.NoShow, "the check-in grace period has not passed");
+        }
+
+        TransitionTo(BookingStatus.NoShow, Actor.System, now, "no_show", null);
+    }
+
+    public void Complete(DateTimeOffset now, bool resourceRequiresCheckIn)
+    {
+        if (Status == BookingStatus.Confirmed && resourceRequiresCheckIn)
+        {
+            throw new InvalidBookingTransitionException(Status, BookingStatus.Completed, "the resource requires check-in");
+        }
+
+        if (now < End)
+        {
+            throw new InvalidBookingTransitionException(Status, BookingStatus.Completed, "the booking has not ended");
+        }
+
+        TransitionTo(BookingStatus.Completed, Actor.System, now, "completed", null);
+    }
+
+    public void Expire(DateTimeOffset now) => TransitionTo(BookingStatus.Expired, Actor.System, now, "expired", null);
+
+    /// <summary>Takes a freed slot for a wait-listed request; the database still decides whether it is free.</summary>
+    public void Promote(bool requiresApproval, DateTimeOffset now) =>
+        TransitionTo(requiresApproval ? BookingStatus.AwaitingApproval : BookingStatus.Confirmed, Actor.System, now, "promoted", null);
+
+    public void Edit(Actor actor, DateTimeOffset now, string? title, int? attendeeCount)
+    {
+        EnsureChangeable();
+        var changes = new List<string>();
+        if (title is not null && title != Title)
+        {
+            Title = RequireTitle(title);
+            changes.Add("title");
+        }
+
+        if (attendeeCount is { } count && count != AttendeeCount)
+        {
+            AttendeeCount = RequireAttendees(count);
+            changes.Add("attendeeCount");
+        }
+
+        if (changes.Count > 0)
+        {
+            Record(now, actor.UserId, "edited", Status, Status, string.Join(", ", changes));
+        }
+    }
+
+    /// <summary>
+    /// Moves the booking in time and/or to other resources. Allocations of kept resources are updated in place, so the
+    /// booking never conflicts with its own old slot.
+    /// </summary>
+    public void Reschedule(Actor actor, DateTimeOffset now, TimeRange range, IReadOnlyCollection<Resource> resources)
+    {
+        EnsureChangeable();
+        if (resources.Count == 0)
+        {
+            throw new DomainException("A booking needs at least one resource.");
+        }
+
+        var from = Range;
+        var wanted = resources.DistinctBy(r => r.Id).ToDictionary(r => r.Id);
+        _allocations.RemoveAll(a => !wanted.ContainsKey(a.ResourceId));
+        foreach (var resource in wanted.Values)
+        {
+            var blocked = resource.BlockedRangeFor(range);
+            if (_allocations.FirstOrDefault(a => a.ResourceId == resource.Id) is { } kept)
+            {
+                kept.MoveTo(blocked);
+            }
+            else
+            {
+                _allocations.Add(new Allocation(resource.Id, blocked, Status.HoldsSlot(), Id, null));
+            }
+        }
+
+        Start = range.Start;
+        End = range.End;
+        Record(now, actor.UserId, "rescheduled", Status, Status, $"{from} -> {range}; resources {string.Join(",", wanted.Keys)}");
+        Raise(new BookingRescheduled(Id, from, range, now));
+    }
+
+    private void EnsureChangeable()
+    {
+        if (Status is not (BookingStatus.Pending or BookingStatus.AwaitingApproval or BookingStatus.Confirmed))
+        {
+            throw new DomainException($"A {Status} booking can no longer be changed.");
+        }
+    }
+
+    private void TransitionTo(BookingStatus to, Actor actor, DateTimeOffset now, string action, string? reason)
+    {
+        if (!Status.CanBecome(to))
+        {
+            throw new InvalidBookingTransitionException(Status, to);
+        }
+
+        var from = Status;
+        Status = to;
+        StatusReason = reason;
+        foreach (var allocation in _allocations)
+        {
+            allocation.SetHolds(to.HoldsSlot());
+        }
+
+        Record(now, actor.UserId, action, from, to, reason);
+        Raise(new BookingStatusChanged(Id, from, to, now));
+    }
+
+    private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail) =>
+        _history.Add(new BookingHistoryEntry(Id, now, actorId, action, from, to, detail));
+
+    private static string RequireTitle(string title)
+    {
+        var trimmed = title.Trim();
+        return trimmed.Length is 0 or > MaxTitleLength
+            ? throw new DomainException($"A title needs 1 to {MaxTitleLength} characters.")
+            : trimmed;
+    }
+
+    private static int RequireAttendees(int count) =>
+        count is < 1 or > 10_000 ? throw new DomainException("Attendee count must be between 1 and 10000.") : count;
+}

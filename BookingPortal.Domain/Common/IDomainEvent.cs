@@ -1,0 +1,6 @@
+namespace BookingPortal.Domain.Common;
+
+public interface IDomainEvent
+{
+    DateTimeOffset OccurredAt { get; }
+}

@@ -1,1 +1,0 @@
-namespace BookingPortal.Domain; public sealed class Placeholder {}

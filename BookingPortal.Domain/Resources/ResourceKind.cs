@@ -1,0 +1,9 @@
+namespace BookingPortal.Domain.Resources;
+
+public enum ResourceKind
+{
+    Room,
+    Desk,
+    Equipment,
+    Parking,
+}

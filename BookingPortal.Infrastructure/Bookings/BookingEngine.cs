@@ -1,0 +1,377 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BookingPortal.Domain.Bookings;
+using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Locations;
+using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BookingPortal.Infrastructure.Bookings;
+
+/// <summary>
+/// Every change to a booking goes through here, one transaction per operation. The exclusion constraint on
+/// allocations decides races; this service turns its verdict and the domain's rules into <see cref="BookingResult"/>s.
+/// </summary>
+public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, TimeProvider time, ILogger<BookingEngine> logger)
+{
+    private const string ExclusionViolation = "23P01";
+    private const string UniqueViolation = "23505";
+
+    public async Task<BookingResult> CreateAsync(CreateBookingCommand command, Actor actor, CancellationToken ct = default)
+    {
+        var resourceIds = command.ResourceIds ?? [];
+        var errors = BookingPolicy.CheckDetails(command.Title, command.AttendeeCount);
+        if (command.End <= command.Start)
+        {
+            errors.Add("end", "The end must be after the start.");
+        }
+
+        if (command.IdempotencyKey is { Length: > 200 })
+        {
+            errors.Add("idempotencyKey", "The idempotency key can be at most 200 characters.");
+        }
+
+        var requestHash = command.IdempotencyKey is null ? null : Fingerprint(command);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (command.IdempotencyKey is not null && await ReplayAsync(db, actor, command.IdempotencyKey, requestHash!, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var (resources, location) = await LoadResourcesAsync(db, resourceIds, ct);
+        errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
+        if (!errors.IsEmpty || location is null)
+        {
+            return new BookingResult.Invalid(errors.ToDictionary());
+        }
+
+        var range = new TimeRange(command.Start, command.End);
+        var now = time.GetUtcNow();
+        errors.Merge(BookingPolicy.CheckSlot(range, command.AttendeeCount, resources, location, now));
+        if (!errors.IsEmpty)
+        {
+            return new BookingResult.Invalid(errors.ToDictionary());
+        }
+
+        var booking = Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
+            command.IdempotencyKey, requestHash);
+        db.Bookings.Add(booking);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new BookingResult.Success(BookingSnapshot.Of(booking));
+        }
+        catch (DbUpdateException e) when (IsViolation(e, UniqueViolation) && command.IdempotencyKey is not null)
+        {
+            // The same request raced itself: the other attempt stored it first.
+            await using var fresh = await contexts.CreateDbContextAsync(ct);
+            return await ReplayAsync(fresh, actor, command.IdempotencyKey, requestHash!, ct)
+                ?? throw new InvalidOperationException("An idempotency key collided but its booking is gone.", e);
+        }
+        catch (DbUpdateException e) when (IsViolation(e, ExclusionViolation))
+        {
+            logger.LogDebug("Slot taken for {ResourceIds} {Range}", resourceIds, range);
+        }
+
+        await using var after = await contexts.CreateDbContextAsync(ct);
+        var details = await ConflictAdvisor.ExplainAsync(after, resources, location, range, command.AttendeeCount,
+            command.RequiredFeatures ?? [], null, now, ct);
+        if (!command.JoinWaitlist || !details.CanJoinWaitlist)
+        {
+            return new BookingResult.Conflict(details);
+        }
+
+        var waiting = Booking.JoinWaitlist(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
+            command.IdempotencyKey, requestHash);
+        after.Bookings.Add(waiting);
+        await after.SaveChangesAsync(ct);
+        return new BookingResult.Queued(BookingSnapshot.Of(waiting));
+    }
+
+    public async Task<BookingResult> ChangeAsync(ChangeBookingCommand command, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var booking = await LoadForWriteAsync(db, command.BookingId, ct);
+        if (booking is null)
+        {
+            return new BookingResult.NotFound();
+        }
+
+        if (booking.OwnerId != actor.UserId && !actor.IsAdmin)
+        {
+            return new BookingResult.Forbidden("Only the owner or an admin can change this booking.");
+        }
+
+        if (command.ExpectedVersion is { } expected && expected != booking.Version)
+        {
+            return new BookingResult.Stale(booking.Version);
+        }
+
+        if (booking.Status is not (BookingStatus.Pending or BookingStatus.AwaitingApproval or BookingStatus.Confirmed))
+        {
+            return new BookingResult.Refused($"A {booking.Status} booking can no longer be changed.");
+        }
+
+        var errors = BookingPolicy.CheckDetails(command.Title ?? booking.Title, command.AttendeeCount ?? booking.AttendeeCount);
+        var start = command.Start ?? booking.Start;
+        var end = command.End ?? booking.End;
+        if (end <= start)
+        {
+            errors.Add("end", "The end must be after the start.");
+        }
+
+        var resourceIds = command.ResourceIds ?? booking.ResourceIds.ToList();
+        var (resources, location) = await LoadResourcesAsync(db, resourceIds, ct);
+        errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
+        if (!errors.IsEmpty || location is null)
+        {
+            return new BookingResult.Invalid(errors.ToDictionary());
+        }
+
+        var range = new TimeRange(start, end);
+        var now = time.GetUtcNow();
+        var moves = range != booking.Range || !resourceIds.Order().SequenceEqual(booking.ResourceIds.Order());
+        var attendeeCount = command.AttendeeCount ?? booking.AttendeeCount;
+        if (moves || attendeeCount != booking.AttendeeCount)
+        {
+            errors.Merge(BookingPolicy.CheckSlot(range, attendeeCount, resources, location, now));
+            if (!errors.IsEmpty)
+            {
+                return new BookingResult.Invalid(errors.ToDictionary());
+            }
+        }
+
+        var freed = booking.ResourceIds.ToList();
+        booking.Edit(actor, now, command.Title, command.AttendeeCount);
+        if (moves)
+        {
+            booking.Reschedule(actor, now, range, resources);
+        }
+
+        if (await SaveAsync(db, booking, ct) is { } failure)
+        {
+            return failure is SaveFailure.Conflict
+                ? new BookingResult.Conflict(await ExplainAfterFailureAsync(resources, location, range, attendeeCount, booking.Id, now, ct))
+                : new BookingResult.Stale(await CurrentVersionAsync(booking.Id, ct));
+        }
+
+        if (moves && booking.Status.HoldsSlot())
+        {
+            await PromotePendingAsync(freed, ct);
+        }
+
+        return new BookingResult.Success(BookingSnapshot.Of(booking));
+    }
+
+    public Task<BookingResult> CancelAsync(Guid bookingId, Actor actor, string? reason, uint? expectedVersion = null, CancellationToken ct = default) =>
+        TransitionAsync(bookingId, actor, expectedVersion,
+            (booking, _) => booking.OwnerId == actor.UserId || actor.IsOperator ? null : "Only the owner, an operator or an admin can cancel this booking.",
+            (booking, _, now) => booking.Cancel(actor, now, Trim(reason)), ct);
+
+    public Task<BookingResult> CheckInAsync(Guid bookingId, Actor actor, CancellationToken ct = default) =>
+        TransitionAsync(bookingId, actor, null,
+            (booking, _) => booking.OwnerId == actor.UserId || actor.IsOperator ? null : "Only the owner or an operator can check in.",
+            (booking, location, now) => booking.CheckIn(actor, now, location.NoShowGracePeriod), ct);
+
+    public Task<BookingResult> ApproveAsync(Guid bookingId, Actor actor, string? note = null, CancellationToken ct = default) =>
+        TransitionAsync(bookingId, actor, null,
+            (_, _) => actor.IsAdmin ? null : "Only an admin can approve bookings.",
+            (booking, _, now) => booking.Approve(actor, now, Trim(note)), ct);
+
+    public Task<BookingResult> RejectAsync(Guid bookingId, Actor actor, string? reason, CancellationToken ct = default) =>
+        TransitionAsync(bookingId, actor, null,
+            (_, _) => actor.IsAdmin ? null : "Only an admin can reject bookings.",
+            (booking, _, now) => booking.Reject(actor, now, Trim(reason)), ct);
+
+    /// <summary>
+    /// Gives freed slots to wait-listed requests, oldest request first. Each promotion is its own transaction and the
+    /// exclusion constraint decides, so two passes running at once cannot promote into the same slot.
+    /// </summary>
+    public async Task<int> PromotePendingAsync(IReadOnlyCollection<Guid>? resourceIds = null, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        List<Guid> candidates;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var pending = db.Bookings.AsNoTracking().Where(b => b.Status == BookingStatus.Pending && b.Start > now);
+            if (resourceIds is not null)
+            {
+                pending = pending.Where(b => b.Allocations.Any(a => resourceIds.Contains(a.ResourceId)));
+            }
+
+            candidates = await pending.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Select(b => b.Id).Take(500).ToListAsync(ct);
+        }
+
+        var promoted = 0;
+        foreach (var id in candidates)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var booking = await LoadForWriteAsync(db, id, ct);
+            if (booking is not { Status: BookingStatus.Pending })
+            {
+                continue;
+            }
+
+            var ids = booking.ResourceIds.ToList();
+            var requiresApproval = await db.Resources.AnyAsync(r => ids.Contains(r.Id) && r.Rules.RequiresApproval, ct);
+            booking.Promote(requiresApproval, now);
+            if (await SaveAsync(db, booking, ct) is null)
+            {
+                promoted++;
+            }
+        }
+
+        return promoted;
+    }
+
+    private async Task<BookingResult> TransitionAsync(Guid bookingId, Actor actor, uint? expectedVersion,
+        Func<Booking, Location, string?> forbidden, Action<Booking, Location, DateTimeOffset> change, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var booking = await LoadForWriteAsync(db, bookingId, ct);
+        if (booking is null)
+        {
+            return new BookingResult.NotFound();
+        }
+
+        var resourceIds = booking.ResourceIds.ToList();
+        var location = await db.Locations.AsNoTracking()
+            .Where(l => db.Resources.Any(r => resourceIds.Contains(r.Id) && r.LocationId == l.Id))
+            .FirstAsync(ct);
+        if (forbidden(booking, location) is { } reason)
+        {
+            return new BookingResult.Forbidden(reason);
+        }
+
+        if (expectedVersion is { } expected && expected != booking.Version)
+        {
+            return new BookingResult.Stale(booking.Version);
+        }
+
+        var heldBefore = booking.Status.HoldsSlot();
+        try
+        {
+            change(booking, location, time.GetUtcNow());
+        }
+        catch (InvalidBookingTransitionException e)
+        {
+            return new BookingResult.Refused(e.Message);
+        }
+
+        if (await SaveAsync(db, booking, ct) is { } failure)
+        {
+            return failure is SaveFailure.Stale
+                ? new BookingResult.Stale(await CurrentVersionAsync(bookingId, ct))
+                : new BookingResult.Refused("The slot is no longer free.");
+        }
+
+        if (heldBefore && !booking.Status.HoldsSlot())
+        {
+            await PromotePendingAsync(resourceIds, ct);
+        }
+
+        return new BookingResult.Success(BookingSnapshot.Of(booking));
+    }
+
+    private enum SaveFailure
+    {
+        Conflict,
+        Stale,
+    }
+
+    private static async Task<SaveFailure?> SaveAsync(BookingDbContext db, Booking booking, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            booking.ClearDomainEvents();
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return SaveFailure.Stale;
+        }
+        catch (DbUpdateException e) when (IsViolation(e, ExclusionViolation))
+        {
+            return SaveFailure.Conflict;
+        }
+    }
+
+    private async Task<ConflictDetails> ExplainAfterFailureAsync(IReadOnlyCollection<Resource> resources, Location location, TimeRange range,
+        int attendeeCount, Guid bookingId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await ConflictAdvisor.ExplainAsync(db, resources, location, range, attendeeCount, [], bookingId, now, ct);
+    }
+
+    private async Task<uint> CurrentVersionAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.Version).FirstOrDefaultAsync(ct);
+    }
+
+    private static Task<Booking?> LoadForWriteAsync(BookingDbContext db, Guid id, CancellationToken ct) =>
+        db.Bookings.Include(b => b.Allocations).FirstOrDefaultAsync(b => b.Id == id, ct);
+
+    private static async Task<(List<Resource> Resources, Location? Location)> LoadResourcesAsync(BookingDbContext db,
+        IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return ([], null);
+        }
+
+        var resources = await db.Resources.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct);
+        if (resources.Count == 0)
+        {
+            return (resources, null);
+        }
+
+        var locationId = resources[0].LocationId;
+        var location = await db.Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == locationId, ct);
+        return (resources, location);
+    }
+
+    private static async Task<BookingResult?> ReplayAsync(BookingDbContext db, Actor actor, string key, string requestHash, CancellationToken ct)
+    {
+        var first = await db.Bookings.AsNoTracking().Include(b => b.Allocations)
+            .FirstOrDefaultAsync(b => b.OwnerId == actor.UserId && b.IdempotencyKey == key, ct);
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first.RequestHash != requestHash)
+        {
+            return new BookingResult.KeyReused();
+        }
+
+        var snapshot = BookingSnapshot.Of(first);
+        return first.Status == BookingStatus.Pending
+            ? new BookingResult.Queued(snapshot, Replayed: true)
+            : new BookingResult.Success(snapshot, Replayed: true);
+    }
+
+    private static string Fingerprint(CreateBookingCommand c)
+    {
+        var canonical = JsonSerializer.Serialize(new
+        {
+            resources = (c.ResourceIds ?? []).Order().ToArray(),
+            start = c.Start.UtcTicks,
+            end = c.End.UtcTicks,
+            title = c.Title,
+            c.AttendeeCount,
+            c.JoinWaitlist,
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static bool IsViolation(DbUpdateException e, string sqlState) =>
+        e.InnerException is PostgresException pg && pg.SqlState == sqlState;
+
+    private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

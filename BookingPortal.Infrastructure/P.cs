@@ -1,1 +1,0 @@
-namespace BookingPortal.Infrastructure; public sealed class Placeholder {}

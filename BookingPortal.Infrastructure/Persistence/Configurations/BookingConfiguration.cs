@@ -1,0 +1,32 @@
+using BookingPortal.Domain.Bookings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BookingPortal.Infrastructure.Persistence.Configurations;
+
+internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
+{
+    public void Configure(EntityTypeBuilder<Booking> builder)
+    {
+        builder.ToTable("bookings");
+        builder.HasKey(b => b.Id);
+        builder.Property(b => b.OwnerId).IsRequired();
+        builder.Property(b => b.OwnerEmail).IsRequired();
+        builder.Property(b => b.Title).IsRequired();
+        builder.Property(b => b.Start).HasColumnName("start_utc");
+        builder.Property(b => b.End).HasColumnName("end_utc");
+        builder.Property(b => b.Status).HasConversion<string>().IsRequired();
+        builder.Property(b => b.Version).IsRowVersion();
+        builder.HasIndex(b => new { b.OwnerId, b.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+
+        builder.HasMany(b => b.Allocations).WithOne().HasForeignKey(a => a.BookingId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(b => b.Allocations).HasField("_allocations").UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(b => b.History).WithOne().HasForeignKey(h => h.BookingId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(b => b.History).HasField("_history").UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        builder.Ignore(b => b.Range);
+        builder.Ignore(b => b.ResourceIds);
+        builder.Ignore(b => b.CheckInOpensAt);
+        builder.Ignore(b => b.DomainEvents);
+    }
+}
