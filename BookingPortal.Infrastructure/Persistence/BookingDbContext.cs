@@ -15,6 +15,34 @@ public class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbCo
     public DbSet<MaintenanceBlock> MaintenanceBlocks => Set<MaintenanceBlock>();
     public DbSet<BookingHistoryEntry> BookingHistory => Set<BookingHistoryEntry>();
 
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        DeleteOrphanedAllocations();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        DeleteOrphanedAllocations();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>
+    /// An allocation's owner is optional in the model (a booking or a block), so EF would only null the key of one
+    /// removed from its owner's collection; without an owner it means nothing and must go.
+    /// </summary>
+    private void DeleteOrphanedAllocations()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<Allocation>())
+        {
+            if (entry.State == EntityState.Modified && entry.Entity.BookingId is null && entry.Entity.MaintenanceBlockId is null)
+            {
+                entry.State = EntityState.Deleted;
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

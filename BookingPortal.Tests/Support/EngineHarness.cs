@@ -13,8 +13,8 @@ namespace BookingPortal.Tests.Support;
 /// <summary>A booking engine over a real, migrated PostgreSQL database, with a clock the test controls.</summary>
 public sealed class EngineHarness
 {
-    /// <summary>Monday 2027-03-01, 08:00 in Berlin.</summary>
-    public static readonly DateTimeOffset DefaultNow = new(2027, 3, 1, 7, 0, 0, TimeSpan.Zero);
+    /// <summary>Monday 2027-03-01, 06:00 in Berlin, before the venue opens.</summary>
+    public static readonly DateTimeOffset DefaultNow = new(2027, 3, 1, 5, 0, 0, TimeSpan.Zero);
 
     public EngineHarness(string connectionString, DateTimeOffset? now = null)
     {

@@ -15,6 +15,7 @@ internal sealed class AllocationConfiguration : IEntityTypeConfiguration<Allocat
     {
         builder.ToTable("allocations");
         builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
         builder.HasOne<Resource>().WithMany().HasForeignKey(a => a.ResourceId).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(a => a.Blocked);
     }

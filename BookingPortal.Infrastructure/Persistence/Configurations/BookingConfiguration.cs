@@ -10,13 +10,14 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
     {
         builder.ToTable("bookings");
         builder.HasKey(b => b.Id);
+        builder.Property(b => b.Id).ValueGeneratedNever();
         builder.Property(b => b.OwnerId).IsRequired();
         builder.Property(b => b.OwnerEmail).IsRequired();
         builder.Property(b => b.Title).IsRequired();
         builder.Property(b => b.Start).HasColumnName("start_utc");
         builder.Property(b => b.End).HasColumnName("end_utc");
         builder.Property(b => b.Status).HasConversion<string>().IsRequired();
-        builder.Property(b => b.Version).IsRowVersion();
+        builder.Property(b => b.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.HasIndex(b => new { b.OwnerId, b.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
 
         builder.HasMany(b => b.Allocations).WithOne().HasForeignKey(a => a.BookingId).OnDelete(DeleteBehavior.Cascade);

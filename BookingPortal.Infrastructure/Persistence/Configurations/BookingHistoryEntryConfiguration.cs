@@ -10,6 +10,7 @@ internal sealed class BookingHistoryEntryConfiguration : IEntityTypeConfiguratio
     {
         builder.ToTable("booking_history");
         builder.HasKey(h => h.Id);
+        builder.Property(h => h.Id).ValueGeneratedNever();
         builder.Property(h => h.ActorId).IsRequired();
         builder.Property(h => h.Action).IsRequired();
         builder.Property(h => h.FromStatus).HasConversion<string>();

@@ -10,6 +10,7 @@ internal sealed class FloorConfiguration : IEntityTypeConfiguration<Floor>
     {
         builder.ToTable("floors");
         builder.HasKey(f => f.Id);
+        builder.Property(f => f.Id).ValueGeneratedNever();
         builder.Property(f => f.Name).IsRequired();
         builder.HasOne<Location>().WithMany().HasForeignKey(f => f.LocationId).OnDelete(DeleteBehavior.Restrict);
     }

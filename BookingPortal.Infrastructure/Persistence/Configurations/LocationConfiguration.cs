@@ -10,6 +10,7 @@ internal sealed class LocationConfiguration : IEntityTypeConfiguration<Location>
     {
         builder.ToTable("locations");
         builder.HasKey(l => l.Id);
+        builder.Property(l => l.Id).ValueGeneratedNever();
         builder.Property(l => l.Name).IsRequired();
         builder.Property(l => l.TimeZoneId).IsRequired();
         builder.Property<List<OpeningInterval>>("_openingHours").HasColumnName("opening_hours").AsJson().IsRequired();

@@ -11,6 +11,7 @@ internal sealed class MaintenanceBlockConfiguration : IEntityTypeConfiguration<M
     {
         builder.ToTable("maintenance_blocks");
         builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
         builder.Property(m => m.Start).HasColumnName("start_utc");
         builder.Property(m => m.End).HasColumnName("end_utc");
         builder.Property(m => m.Reason).IsRequired();

@@ -11,6 +11,7 @@ internal sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
     {
         builder.ToTable("resources");
         builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.Name).IsRequired();
         builder.Property(r => r.Kind).HasConversion<string>().IsRequired();
         builder.Property<List<string>>("_features").HasColumnName("features").IsRequired();
