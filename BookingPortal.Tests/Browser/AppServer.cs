@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace BookingPortal.Tests.Browser;
+
+/// <summary>
+/// Hosts the real app on Kestrel on a free loopback port, so a real browser (and its WebSocket for the Blazor
+/// circuit) can reach it; the in-memory TestServer of <see cref="WebApplicationFactory{TEntryPoint}"/> cannot.
+/// </summary>
+/// <remarks>
+/// Create one with the connection string of the database the test needs, call <see cref="Start"/>, then use
+/// <see cref="BaseAddress"/> for browsers and <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> for
+/// HTTP. Override <see cref="ConfigureApp"/> to change services or settings further.
+/// </remarks>
+public class AppServer : WebApplicationFactory<Program>
+{
+    private readonly string connectionString;
+
+    public AppServer(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        this.connectionString = connectionString;
+        // Port 0 lets the OS pick a free port, so parallel test runs never collide.
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>Where the running app listens, with a trailing slash; set by <see cref="Start"/>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Starts Kestrel (once) and returns this server for chaining.</summary>
+    public AppServer Start()
+    {
+        StartServer();
+        // After StartServer the factory points its clients at the address Kestrel actually bound.
+        BaseAddress = ClientOptions.BaseAddress;
+        return this;
+    }
+
+    public Uri Url(string relative) => new(BaseAddress, relative.TrimStart('/'));
+
+    protected sealed override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Booking", connectionString);
+        ConfigureApp(builder);
+    }
+
+    protected virtual void ConfigureApp(IWebHostBuilder builder)
+    {
+    }
+}
+
+/// <summary>An app whose database is unreachable: enough for pages and probes that never touch PostgreSQL.</summary>
+public sealed class AppServerWithoutDatabase : IDisposable
+{
+    // Port 1 on loopback refuses at once, so readiness fails fast instead of waiting for a connect timeout.
+    public const string UnreachableConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x";
+
+    public AppServerWithoutDatabase() => Server = new AppServer(UnreachableConnectionString).Start();
+
+    public AppServer Server { get; }
+
+    public void Dispose() => Server.Dispose();
+}

@@ -1,0 +1,78 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BookingPortal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithoutDatabase app) : IClassFixture<AppServerWithoutDatabase>
+{
+    // Generous: the first circuit of a run pays for JIT and Razor component discovery.
+    private static readonly float Timeout = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
+
+    [Fact]
+    public async Task Blazor_script_is_served()
+    {
+        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+
+        var response = await scope.Page.APIRequest.GetAsync("/_framework/blazor.web.js");
+
+        Assert.Equal(200, response.Status);
+        Assert.Contains("javascript", response.Headers["content-type"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Blazor", await response.TextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clicking_the_counter_round_trips_through_the_circuit()
+    {
+        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        var page = scope.Page;
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add(message);
+        // Catches assets the page asks for but the host fails to serve, e.g. Radzen's _content files.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                errors.Add($"{response.Status} {response.Url}");
+            }
+        };
+
+        var script = page.WaitForResponseAsync(r => r.Url.Contains("/_framework/blazor.web", StringComparison.Ordinal));
+        await page.GotoAsync("/");
+        Assert.Equal(200, (await script).Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BookingPortal", Level = 1 })).ToBeVisibleAsync();
+
+        // The prerendered button is inert until the circuit is up; the page flags the switch to interactive.
+        await Expect(page.GetByTestId("counter")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Timeout });
+        var value = page.GetByTestId("counter-value");
+        await Expect(value).ToHaveTextAsync("0");
+
+        await page.GetByTestId("counter-button").ClickAsync();
+
+        await Expect(value).ToHaveTextAsync("1", new() { Timeout = Timeout });
+        await Expect(page.Locator("#circuit-banner")).ToBeHiddenAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_shows_the_banner_and_reconnects_to_the_same_circuit()
+    {
+        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        var page = scope.Page;
+        await page.GotoAsync("/");
+        await Expect(page.GetByTestId("counter")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Timeout });
+        var value = page.GetByTestId("counter-value");
+        await page.GetByTestId("counter-button").ClickAsync();
+        await Expect(value).ToHaveTextAsync("1", new() { Timeout = Timeout });
+
+        // The script's own hook for closing the SignalR connection, as a network drop would; the circuit stays on
+        // the server, so circuit.js must bring the page back to it without a reload.
+        await page.EvaluateAsync("() => Blazor._internal.forceCloseConnection()");
+
+        var banner = page.Locator("#circuit-banner");
+        await Expect(banner).ToContainTextAsync("Reconnecting", new() { Timeout = Timeout });
+        await Expect(banner).ToBeHiddenAsync(new() { Timeout = Timeout });
+        await page.GetByTestId("counter-button").ClickAsync();
+        await Expect(value).ToHaveTextAsync("2", new() { Timeout = Timeout });
+    }
+}
