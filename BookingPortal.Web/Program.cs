@@ -1,5 +1,8 @@
+using BookingPortal.Infrastructure;
+using BookingPortal.Infrastructure.Persistence;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
+using BookingPortal.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -12,7 +15,8 @@ var builder = WebApplication.CreateBuilder(args);
 // manifest, so this is a no-op there.
 builder.WebHost.UseStaticWebAssets();
 
-var connectionString = await Program.ResolveConnectionStringAsync(builder);
+var (connectionString, embeddedDatabase) = await DatabaseStartup.ResolveAsync(builder);
+builder.Services.AddBookingInfrastructure(connectionString);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
@@ -27,6 +31,17 @@ builder.Services.AddHealthChecks()
         timeout: TimeSpan.FromSeconds(5));
 
 var app = builder.Build();
+
+if (embeddedDatabase is not null)
+{
+    app.Lifetime.ApplicationStopped.Register(() => embeddedDatabase.StopAsync().GetAwaiter().GetResult());
+}
+
+// Several instances may start at once; the migrator's advisory lock lets exactly one apply each file.
+if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+{
+    await SqlMigrator.MigrateAsync(connectionString, app.Logger);
+}
 
 if (!app.Environment.IsDevelopment())
 {
@@ -50,18 +65,4 @@ await app.RunAsync();
 public partial class Program
 {
     internal const string ReadyTag = "ready";
-
-    // The single place that decides which PostgreSQL the app talks to, kept small so the embedded cluster can
-    // replace the fallback below without touching the rest of the composition.
-    internal static Task<string> ResolveConnectionStringAsync(WebApplicationBuilder builder)
-    {
-        var configured = builder.Configuration.GetConnectionString("Booking");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return Task.FromResult(configured);
-        }
-
-        // TODO(main): start embedded PostgreSQL here
-        return Task.FromResult("Host=127.0.0.1;Port=1;Database=booking;Username=booking;Password=unset");
-    }
 }

@@ -16,11 +16,13 @@ namespace BookingPortal.Tests.Browser;
 public class AppServer : WebApplicationFactory<Program>
 {
     private readonly string connectionString;
+    private readonly IReadOnlyDictionary<string, string> settings;
 
-    public AppServer(string connectionString)
+    public AppServer(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         this.connectionString = connectionString;
+        this.settings = settings ?? new Dictionary<string, string>();
         // Port 0 lets the OS pick a free port, so parallel test runs never collide.
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
@@ -42,6 +44,11 @@ public class AppServer : WebApplicationFactory<Program>
     protected sealed override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Booking", connectionString);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         ConfigureApp(builder);
     }
 
@@ -56,7 +63,8 @@ public sealed class AppServerWithoutDatabase : IDisposable
     // Port 1 on loopback refuses at once, so readiness fails fast instead of waiting for a connect timeout.
     public const string UnreachableConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x";
 
-    public AppServerWithoutDatabase() => Server = new AppServer(UnreachableConnectionString).Start();
+    public AppServerWithoutDatabase() =>
+        Server = new AppServer(UnreachableConnectionString, new Dictionary<string, string> { ["Database:MigrateOnStartup"] = "false" }).Start();
 
     public AppServer Server { get; }
 
