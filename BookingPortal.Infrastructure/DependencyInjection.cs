@@ -1,8 +1,10 @@
 using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace BookingPortal.Infrastructure;
 
@@ -11,8 +13,15 @@ public static class DependencyInjection
     public static IServiceCollection AddBookingInfrastructure(this IServiceCollection services, string connectionString)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPooledDbContextFactory<BookingDbContext>(options => options.UseNpgsql(connectionString));
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        services.AddSingleton(dataSource);
+        services.AddPooledDbContextFactory<BookingDbContext>(options => options.UseNpgsql(dataSource));
+        // Identity's stores want a scoped context; it comes from the same pool.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BookingDbContext>>().CreateDbContext());
         services.AddSingleton<BookingEngine>();
+        services.AddSingleton<BookingQueries>();
+        services.AddSingleton<ResourceCatalog>();
+        services.AddSingleton<ResourceAdministration>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Web.Api;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
 using BookingPortal.Web.Hosting;
@@ -21,6 +22,9 @@ builder.Services.AddBookingInfrastructure(connectionString);
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
+builder.Services.AddProblemDetails();
+builder.AddBookingIdentity();
+builder.AddBookingApi();
 
 builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddHealthChecks()
@@ -48,7 +52,12 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// API clients get problem details for bare error statuses (404 on an unknown route, 405...); people get the page.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
@@ -56,6 +65,8 @@ app.MapStaticAssets();
 // Liveness runs no checks: a database outage must not make the orchestrator restart healthy app instances.
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Program.ReadyTag) });
+
+app.MapBookingApi();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -1,11 +1,13 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingPortal.Infrastructure.Persistence;
 
-public class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options)
+public class BookingDbContext(DbContextOptions<BookingDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
     public DbSet<Location> Locations => Set<Location>();
     public DbSet<Floor> Floors => Set<Floor>();

@@ -1,0 +1,78 @@
+using BookingPortal.Domain.Bookings;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingPortal.Infrastructure.Bookings;
+
+public sealed record BookingFilter(
+    Guid? ResourceId = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    BookingStatus? Status = null,
+    string? OwnerId = null,
+    int Limit = 50,
+    int Offset = 0);
+
+public sealed record BookingPage(IReadOnlyList<BookingSnapshot> Items, int Total, int Limit, int Offset);
+
+public sealed record HistoryView(DateTimeOffset At, string ActorId, string Action, BookingStatus? From, BookingStatus To, string? Detail);
+
+/// <summary>Read side of bookings: no tracking, one round trip per screen where possible.</summary>
+public sealed class BookingQueries(IDbContextFactory<BookingDbContext> contexts)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<BookingSnapshot?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var booking = await db.Bookings.AsNoTracking().Include(b => b.Allocations).FirstOrDefaultAsync(b => b.Id == id, ct);
+        return booking is null ? null : BookingSnapshot.Of(booking);
+    }
+
+    public async Task<BookingPage> ListAsync(BookingFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.Bookings.AsNoTracking();
+        if (filter.ResourceId is { } resourceId)
+        {
+            query = query.Where(b => b.Allocations.Any(a => a.ResourceId == resourceId));
+        }
+
+        if (filter.From is { } from)
+        {
+            query = query.Where(b => b.End > from);
+        }
+
+        if (filter.To is { } to)
+        {
+            query = query.Where(b => b.Start < to);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(b => b.Status == status);
+        }
+
+        if (filter.OwnerId is { } ownerId)
+        {
+            query = query.Where(b => b.OwnerId == ownerId);
+        }
+
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(b => b.Start).ThenBy(b => b.Id)
+            .Skip(filter.Offset).Take(Math.Clamp(filter.Limit, 1, MaxPageSize))
+            .Include(b => b.Allocations)
+            .ToListAsync(ct);
+        return new BookingPage(items.Select(BookingSnapshot.Of).ToList(), total, filter.Limit, filter.Offset);
+    }
+
+    public async Task<IReadOnlyList<HistoryView>> HistoryAsync(Guid bookingId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.BookingHistory.AsNoTracking()
+            .Where(h => h.BookingId == bookingId)
+            .OrderBy(h => h.At).ThenBy(h => h.Id)
+            .Select(h => new HistoryView(h.At, h.ActorId, h.Action, h.FromStatus, h.ToStatus, h.Detail))
+            .ToListAsync(ct);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+using BookingPortal.Web.Hosting;
+
+namespace BookingPortal.Web.Api;
+
+internal static class ApiSetup
+{
+    public static void AddBookingApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
+        });
+        builder.Services.AddOpenApi();
+    }
+
+    public static void MapBookingApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        var api = app.MapGroup("/api").RequireAuthorization(IdentitySetup.ApiPolicy);
+        api.MapAuth();
+        api.MapCatalog();
+        api.MapBookings();
+    }
+}

@@ -1,0 +1,301 @@
+using System.Text.Json;
+using BookingPortal.Domain.Bookings;
+using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Web.Hosting;
+
+namespace BookingPortal.Web.Api;
+
+internal static class BookingsEndpoints
+{
+    public sealed record CreateBookingBody(
+        Guid[]? ResourceIds,
+        DateTimeOffset? Start,
+        DateTimeOffset? End,
+        string? Title,
+        int? AttendeeCount,
+        JsonElement? Recurrence,
+        bool? JoinWaitlist);
+
+    public sealed record ChangeBookingBody(DateTimeOffset? Start, DateTimeOffset? End, Guid[]? ResourceIds, string? Title, int? AttendeeCount);
+
+    public sealed record ReasonBody(string? Reason);
+
+    public sealed record PromotionResult(int Promoted);
+
+    public static RouteGroupBuilder MapBookings(this RouteGroupBuilder api)
+    {
+        var bookings = api.MapGroup("/bookings").WithTags("Bookings");
+
+        bookings.MapPost("/", CreateAsync)
+            .WithSummary("Book one or several resources atomically")
+            .Accepts<CreateBookingBody>("application/json")
+            .Produces<BookingSnapshot>(StatusCodes.Status201Created)
+            .Produces<BookingSnapshot>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapGet("/", ListAsync)
+            .WithSummary("List bookings, paged")
+            .Produces<BookingPage>()
+            .ProducesValidationProblem();
+
+        bookings.MapGet("/{id:guid}", GetAsync)
+            .WithSummary("One booking; its ETag is its version")
+            .Produces<BookingSnapshot>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        bookings.MapPatch("/{id:guid}", ChangeAsync)
+            .WithSummary("Reschedule or edit a booking (owner or admin); If-Match honoured")
+            .Accepts<ChangeBookingBody>("application/json")
+            .Produces<BookingSnapshot>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithSummary("Cancel (owner, operator or admin)")
+            .Produces<BookingSnapshot>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapPost("/{id:guid}/check-in", async (Guid id, HttpContext http, BookingEngine engine) =>
+                Problems.From(await engine.CheckInAsync(id, http.User.ToActor(), http.RequestAborted), Ok))
+            .WithSummary("Check in (owner or operator), from 15 minutes before the start until the grace period ends")
+            .Produces<BookingSnapshot>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapPost("/{id:guid}/approve", async (Guid id, HttpContext http, BookingEngine engine) =>
+            {
+                var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
+                return problem ?? Problems.From(await engine.ApproveAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
+            })
+            .WithSummary("Approve a booking awaiting approval (admin)")
+            .Produces<BookingSnapshot>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(IdentitySetup.AdminPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapPost("/{id:guid}/reject", async (Guid id, HttpContext http, BookingEngine engine) =>
+            {
+                var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
+                return problem ?? Problems.From(await engine.RejectAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
+            })
+            .WithSummary("Reject a booking awaiting approval (admin)")
+            .Produces<BookingSnapshot>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(IdentitySetup.AdminPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        bookings.MapGet("/{id:guid}/history", async (Guid id, HttpContext http, BookingQueries queries) =>
+            {
+                var booking = await queries.GetAsync(id, http.RequestAborted);
+                if (booking is null)
+                {
+                    return Problems.NotFound("The booking");
+                }
+
+                var actor = http.User.ToActor();
+                return booking.OwnerId == actor.UserId || actor.IsOperator
+                    ? TypedResults.Ok(await queries.HistoryAsync(id, http.RequestAborted))
+                    : Problems.Forbidden("Only the owner, an operator or an admin can read a booking's history.");
+            })
+            .WithSummary("Audit trail of a booking (owner, operator or admin)")
+            .Produces<IReadOnlyList<HistoryView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        bookings.MapPost("/process-pending", async (BookingEngine engine, CancellationToken ct) =>
+                TypedResults.Ok(new PromotionResult(await engine.PromotePendingAsync(null, ct))))
+            .WithSummary("Run the wait-list promotion pass now (admin)")
+            .Produces<PromotionResult>()
+            .RequireAuthorization(IdentitySetup.AdminPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Writes);
+
+        return api;
+    }
+
+    private static IResult Ok(BookingSnapshot booking) => TypedResults.Ok(booking);
+
+    private static async Task<IResult> CreateAsync(HttpContext http, BookingEngine engine)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateBookingBody>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (body!.ResourceIds is null)
+        {
+            errors["resourceIds"] = ["'resourceIds' is required."];
+        }
+
+        if (body.Start is null)
+        {
+            errors["start"] = ["'start' is required."];
+        }
+
+        if (body.End is null)
+        {
+            errors["end"] = ["'end' is required."];
+        }
+
+        if (body.Title is null)
+        {
+            errors["title"] = ["'title' is required."];
+        }
+
+        if (body.Recurrence is { ValueKind: not JsonValueKind.Null })
+        {
+            errors["recurrence"] = ["Recurring bookings are not available yet; book each occurrence on its own."];
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 200 || key.Any(char.IsControl))
+        {
+            errors["Idempotency-Key"] = ["The Idempotency-Key header must be at most 200 printable characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var command = new CreateBookingCommand(body.ResourceIds!, body.Start!.Value, body.End!.Value, body.Title,
+            body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key);
+        var result = await engine.CreateAsync(command, http.User.ToActor(), http.RequestAborted);
+        return Problems.From(result, booking =>
+        {
+            var location = $"/api/bookings/{booking.Id}";
+            http.Response.Headers.ETag = ETagOf(booking);
+            return booking.Status == BookingStatus.Pending
+                ? TypedResults.Accepted(location, booking)
+                : TypedResults.Created(location, booking);
+        });
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, BookingQueries queries)
+    {
+        var query = new QueryReader(http.Request);
+        var filter = new BookingFilter(
+            query.Id("resourceId"),
+            query.Instant("from"),
+            query.Instant("to"),
+            query.Enum<BookingStatus>("status"),
+            query.Flag("mine") == true ? http.User.ToActor().UserId : null,
+            query.Number("limit", 1, BookingQueries.MaxPageSize) ?? 50,
+            query.Number("offset", 0, 1_000_000) ?? 0);
+        if (filter is { From: { } from, To: { } to } && to <= from)
+        {
+            query.Errors.Add("to", "'to' must be after 'from'.");
+        }
+
+        return query.Errors.IsEmpty
+            ? TypedResults.Ok(await queries.ListAsync(filter, http.RequestAborted))
+            : Problems.Validation(query.Errors.ToDictionary());
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, BookingQueries queries)
+    {
+        var booking = await queries.GetAsync(id, http.RequestAborted);
+        if (booking is null)
+        {
+            return Problems.NotFound("The booking");
+        }
+
+        http.Response.Headers.ETag = ETagOf(booking);
+        return TypedResults.Ok(booking);
+    }
+
+    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, BookingEngine engine)
+    {
+        var expected = IfMatch(http, out var badIfMatch);
+        if (badIfMatch)
+        {
+            return Problems.Validation("If-Match", "If-Match must be the booking's ETag, e.g. \"1234\".");
+        }
+
+        var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body?.Reason is { Length: > 500 })
+        {
+            return Problems.Validation("reason", "The reason can be at most 500 characters.");
+        }
+
+        return Problems.From(await engine.CancelAsync(id, http.User.ToActor(), body?.Reason, expected, http.RequestAborted), Ok);
+    }
+
+    private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)
+    {
+        var expected = IfMatch(http, out var badIfMatch);
+        if (badIfMatch)
+        {
+            return Problems.Validation("If-Match", "If-Match must be the booking's ETag, e.g. \"1234\".");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<ChangeBookingBody>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var command = new ChangeBookingCommand(id, body!.Start, body.End, body.ResourceIds, body.Title, body.AttendeeCount, expected);
+        var result = await engine.ChangeAsync(command, http.User.ToActor(), http.RequestAborted);
+        return Problems.From(result, booking =>
+        {
+            http.Response.Headers.ETag = ETagOf(booking);
+            return TypedResults.Ok(booking);
+        });
+    }
+
+    private static string ETagOf(BookingSnapshot booking) => $"\"{booking.Version}\"";
+
+    /// <summary>The expected version from If-Match; "*" or no header means any version.</summary>
+    private static uint? IfMatch(HttpContext http, out bool malformed)
+    {
+        malformed = false;
+        var raw = http.Request.Headers.IfMatch.ToString().Trim();
+        if (raw.Length == 0 || raw == "*")
+        {
+            return null;
+        }
+
+        var unquoted = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+        if (unquoted.Length > 2 && unquoted[0] == '"' && unquoted[^1] == '"' && uint.TryParse(unquoted[1..^1], out var version))
+        {
+            return version;
+        }
+
+        malformed = true;
+        return null;
+    }
+
+    /// <summary>Reason bodies are optional: no body at all is fine, a malformed one is not.</summary>
+    private static async Task<(T? Value, IResult? Problem)> OptionalBodyAsync<T>(HttpContext http) where T : class
+    {
+        if (http.Request.ContentLength is 0 or null && !http.Request.Headers.TransferEncoding.Any())
+        {
+            return (null, null);
+        }
+
+        return await JsonBody.ReadAsync<T>(http);
+    }
+}

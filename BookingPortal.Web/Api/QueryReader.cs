@@ -1,0 +1,118 @@
+using System.Globalization;
+using BookingPortal.Domain.Common;
+
+namespace BookingPortal.Web.Api;
+
+/// <summary>Parses query-string values, collecting one message per bad field instead of failing on the first.</summary>
+internal sealed class QueryReader(HttpRequest request)
+{
+    public ValidationErrors Errors { get; } = new();
+
+    public DateTimeOffset? Instant(string name, bool required = false)
+    {
+        var raw = Raw(name, required);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var value) && HasOffset(raw))
+        {
+            return value;
+        }
+
+        Errors.Add(name, "Expected an ISO 8601 date and time with an offset, e.g. 2027-03-01T09:00:00Z.");
+        return null;
+    }
+
+    public Guid? Id(string name)
+    {
+        var raw = Raw(name, false);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (Guid.TryParse(raw, out var id))
+        {
+            return id;
+        }
+
+        Errors.Add(name, "Expected an id (a UUID).");
+        return null;
+    }
+
+    public int? Number(string name, int min, int max)
+    {
+        var raw = Raw(name, false);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Errors.Add(name, $"Expected a whole number from {min} to {max}.");
+        return null;
+    }
+
+    public TEnum? Enum<TEnum>(string name) where TEnum : struct, Enum
+    {
+        var raw = Raw(name, false);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (System.Enum.TryParse<TEnum>(raw, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !int.TryParse(raw, out _))
+        {
+            return value;
+        }
+
+        Errors.Add(name, $"Expected one of: {string.Join(", ", System.Enum.GetNames<TEnum>())}.");
+        return null;
+    }
+
+    public bool? Flag(string name)
+    {
+        var raw = Raw(name, false);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(raw, out var value))
+        {
+            return value;
+        }
+
+        Errors.Add(name, "Expected true or false.");
+        return null;
+    }
+
+    public IReadOnlyList<string> All(string name) =>
+        request.Query[name].Where(v => !string.IsNullOrWhiteSpace(v)).SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private string? Raw(string name, bool required)
+    {
+        var raw = request.Query[name].ToString();
+        if (!string.IsNullOrWhiteSpace(raw))
+        {
+            return raw;
+        }
+
+        if (required)
+        {
+            Errors.Add(name, $"'{name}' is required.");
+        }
+
+        return null;
+    }
+
+    // A bare local time would be read in the server's zone, which is never what a client means.
+    private static bool HasOffset(string raw) =>
+        raw.EndsWith('Z') || raw.EndsWith('z') || raw.Length > 6 && (raw[^6] is '+' or '-') && raw[^3] == ':';
+}

@@ -1,0 +1,53 @@
+using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+
+namespace BookingPortal.Web.Hosting;
+
+internal static class IdentitySetup
+{
+    /// <summary>The API accepts Identity bearer tokens only; the UI signs in with Identity's cookie.</summary>
+    public const string ApiPolicy = "api";
+
+    public const string AdminPolicy = "admin";
+
+    public static void AddBookingIdentity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddDataProtection().SetApplicationName("BookingPortal");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((options, dataSource) => options.XmlRepository = new PostgresXmlRepository(dataSource));
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, options =>
+            {
+                options.BearerTokenExpiration = TimeSpan.FromHours(1);
+                options.RefreshTokenExpiration = TimeSpan.FromDays(14);
+            })
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<BookingDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
+                .RequireAuthenticatedUser())
+            .AddPolicy(AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
+                .RequireRole(RoleNames.Admin));
+    }
+}
