@@ -105,6 +105,10 @@ public static class BookingPolicy
         {
             errors.Add("title", $"The title can be at most {Booking.MaxTitleLength} characters.");
         }
+        else if (title.Any(char.IsControl))
+        {
+            errors.Add("title", "The title cannot contain control characters.");
+        }
 
         if (attendeeCount < 1)
         {

@@ -122,9 +122,9 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             errors.Add("end", "The end must be after the start.");
         }
 
-        if (reason is { Length: > 500 })
+        if (reason is { Length: > 500 } || reason?.Any(char.IsControl) == true)
         {
-            errors.Add("reason", "The reason can be at most 500 characters.");
+            errors.Add("reason", "The reason can be at most 500 characters, without control characters.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -163,7 +163,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
     private static async Task<ValidationErrors> CheckAsync(BookingDbContext db, ResourceDefinition d, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(d.Name) || d.Name.Trim().Length > 100)
+        if (string.IsNullOrWhiteSpace(d.Name) || d.Name.Trim().Length > 100 || d.Name.Any(char.IsControl))
         {
             errors.Add("name", "A name of 1 to 100 characters is required.");
         }
@@ -193,7 +193,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             errors.Add("horizonDays", "The booking horizon must be between 1 and 730 days.");
         }
 
-        if (d.Features is { } features && (features.Count > 30 || features.Any(f => string.IsNullOrWhiteSpace(f) || f.Length > 40)))
+        if (d.Features is { } features && (features.Count > 30 || features.Any(f => string.IsNullOrWhiteSpace(f) || f.Length > 40 || f.Any(char.IsControl))))
         {
             errors.Add("features", "Up to 30 features of 1 to 40 characters each.");
         }

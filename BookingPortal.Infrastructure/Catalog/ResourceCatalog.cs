@@ -1,5 +1,6 @@
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,14 +38,22 @@ public sealed class ResourceCatalog(IDbContextFactory<BookingDbContext> contexts
     public async Task<IReadOnlyList<ResourceView>> AvailableAsync(TimeRange window, ResourceFilter filter, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var free = db.Resources.FromSql($"""
-            SELECT r.* FROM resources r
-            WHERE r.is_active AND NOT EXISTS (
-                SELECT 1 FROM allocations a
-                WHERE a.resource_id = r.id AND a.holds
-                  AND a.blocked_range && tstzrange({window.Start} - r.buffer_before, {window.End} + r.buffer_after, '[)'))
-            """).AsNoTracking();
-        return await QueryAsync(Filter(free, filter with { IncludeInactive = true }), filter, ct);
+        var candidates = await Filter(db.Resources.AsNoTracking(), filter with { IncludeInactive = false })
+            .OrderBy(r => r.Capacity).ThenBy(r => r.Name)
+            .ToListAsync(ct);
+        var features = filter.Features ?? [];
+        candidates = candidates.Where(r => r.HasFeatures(features)).ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var widest = TimeSpan.FromMinutes(candidates.Max(r => Math.Max(r.Rules.BufferBefore.TotalMinutes, r.Rules.BufferAfter.TotalMinutes)));
+        var holding = await ConflictAdvisor.HoldingAsync(db, candidates.Select(r => r.Id).ToList(), window.Widen(widest, widest), null, ct);
+        return candidates
+            .Where(r => ConflictAdvisor.Collisions([r], window, holding).Count == 0)
+            .Select(ResourceView.Of)
+            .ToList();
     }
 
     private static IQueryable<Resource> Filter(IQueryable<Resource> query, ResourceFilter filter)

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using BookingPortal.Web.Hosting;
 
@@ -9,6 +10,8 @@ internal static class ApiSetup
     {
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
+            // Escapes <, >, & and quotes so stored text stays inert even if a client pastes JSON into HTML.
+            options.SerializerOptions.Encoder = JavaScriptEncoder.Default;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });

@@ -77,7 +77,7 @@ internal static class BookingsEndpoints
         bookings.MapPost("/{id:guid}/approve", async (Guid id, HttpContext http, BookingEngine engine) =>
             {
                 var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-                return problem ?? Problems.From(await engine.ApproveAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
+                return problem ?? BadReason(body) ?? Problems.From(await engine.ApproveAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
             })
             .WithSummary("Approve a booking awaiting approval (admin)")
             .Produces<BookingSnapshot>()
@@ -90,7 +90,7 @@ internal static class BookingsEndpoints
         bookings.MapPost("/{id:guid}/reject", async (Guid id, HttpContext http, BookingEngine engine) =>
             {
                 var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-                return problem ?? Problems.From(await engine.RejectAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
+                return problem ?? BadReason(body) ?? Problems.From(await engine.RejectAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
             })
             .WithSummary("Reject a booking awaiting approval (admin)")
             .Produces<BookingSnapshot>()
@@ -235,12 +235,7 @@ internal static class BookingsEndpoints
             return problem;
         }
 
-        if (body?.Reason is { Length: > 500 })
-        {
-            return Problems.Validation("reason", "The reason can be at most 500 characters.");
-        }
-
-        return Problems.From(await engine.CancelAsync(id, http.User.ToActor(), body?.Reason, expected, http.RequestAborted), Ok);
+        return BadReason(body) ?? Problems.From(await engine.CancelAsync(id, http.User.ToActor(), body?.Reason, expected, http.RequestAborted), Ok);
     }
 
     private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)
@@ -265,6 +260,14 @@ internal static class BookingsEndpoints
             return TypedResults.Ok(booking);
         });
     }
+
+    private static IResult? BadReason(ReasonBody? body) => body?.Reason switch
+    {
+        { Length: > 500 } => Problems.Validation("reason", "The reason can be at most 500 characters."),
+        { } reason when reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) =>
+            Problems.Validation("reason", "The reason cannot contain control characters."),
+        _ => null,
+    };
 
     private static string ETagOf(BookingSnapshot booking) => $"\"{booking.Version}\"";
 

@@ -16,7 +16,7 @@ internal sealed class QueryReader(HttpRequest request)
             return null;
         }
 
-        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var value) && HasOffset(raw))
+        if (UtcDateTimeOffsetConverter.HasOffset(raw) && DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
         {
             return value;
         }
@@ -111,8 +111,4 @@ internal sealed class QueryReader(HttpRequest request)
 
         return null;
     }
-
-    // A bare local time would be read in the server's zone, which is never what a client means.
-    private static bool HasOffset(string raw) =>
-        raw.EndsWith('Z') || raw.EndsWith('z') || raw.Length > 6 && (raw[^6] is '+' or '-') && raw[^3] == ':';
 }

@@ -24,8 +24,8 @@ internal static class IdentitySetup
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, options =>
             {
-                options.BearerTokenExpiration = TimeSpan.FromHours(1);
-                options.RefreshTokenExpiration = TimeSpan.FromDays(14);
+                options.BearerTokenExpiration = TimeSpan.FromMinutes(builder.Configuration.GetValue("Auth:AccessTokenMinutes", 60));
+                options.RefreshTokenExpiration = TimeSpan.FromDays(builder.Configuration.GetValue("Auth:RefreshTokenDays", 14));
             })
             .AddIdentityCookies();
 
