@@ -40,14 +40,21 @@ internal static class ConflictAdvisor
             .OrderBy(c => c.Start)
             .ToList();
 
+    /// <summary>
+    /// Two round trips: the candidate alternatives, then every holding allocation of the requested resources and the
+    /// candidates around the request. Losers of a race run this, so it stays cheap.
+    /// </summary>
     public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
         TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId, DateTimeOffset now, CancellationToken ct)
     {
+        var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
         var reach = SuggestionWindow + MaxBuffer;
-        var holding = await HoldingAsync(db, resources.Select(r => r.Id).ToList(), range.Widen(reach, reach), ignoreBookingId, ct);
+        var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
+        var holding = await HoldingAsync(db, ids, range.Widen(reach, reach), ignoreBookingId, ct);
+
         var conflicts = Collisions(resources, range, holding);
         var suggestions = SuggestSlots(resources, location, range, attendeeCount, holding, now);
-        var alternatives = await AlternativesAsync(db, resources, location, range, attendeeCount, requiredFeatures, conflicts, now, ct);
+        var alternatives = Alternatives(resources, candidates, location, range, attendeeCount, conflicts, holding, now);
         var canWait = conflicts.Count > 0 && conflicts.All(c => c.Kind == BlockerKind.Booking);
         return new ConflictDetails(conflicts, suggestions, alternatives, canWait);
     }
@@ -77,33 +84,28 @@ internal static class ConflictAdvisor
         return slots;
     }
 
-    /// <summary>Resources of the same kind at the same place, big enough and equipped, free for the requested time.</summary>
-    private static async Task<List<AlternativeResource>> AlternativesAsync(BookingDbContext db, IReadOnlyCollection<Resource> requested,
-        Location location, TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, List<ConflictingRange> conflicts,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>Active resources of the requested kinds at the same place, big enough and equipped.</summary>
+    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, IReadOnlyCollection<Resource> requested, Location location,
+        int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
     {
-        var takenIds = conflicts.Select(c => c.ResourceId).ToHashSet();
-        var kinds = requested.Where(r => takenIds.Contains(r.Id)).Select(r => r.Kind).Distinct().ToList();
-        if (kinds.Count == 0)
-        {
-            return [];
-        }
-
+        var kinds = requested.Select(r => r.Kind).Distinct().ToList();
         var requestedIds = requested.Select(r => r.Id).ToList();
-        var floors = requested.Select(r => r.FloorId).ToHashSet();
-        var reach = MaxBuffer;
         var candidates = await db.Resources.AsNoTracking()
             .Where(r => r.LocationId == location.Id && r.IsActive && kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount)
             .ToListAsync(ct);
-        candidates = candidates.Where(r => r.HasFeatures(requiredFeatures)).ToList();
-        if (candidates.Count == 0)
-        {
-            return [];
-        }
+        return candidates.Where(r => r.HasFeatures(requiredFeatures)).ToList();
+    }
 
-        var holding = await HoldingAsync(db, candidates.Select(r => r.Id).ToList(), range.Widen(reach, reach), null, ct);
+    /// <summary>Candidates of the kinds that collided, free for the requested time: same floor first, then the snuggest fit.</summary>
+    private static List<AlternativeResource> Alternatives(IReadOnlyCollection<Resource> requested, List<Resource> candidates, Location location,
+        TimeRange range, int attendeeCount, List<ConflictingRange> conflicts, List<Allocation> holding, DateTimeOffset now)
+    {
+        var takenIds = conflicts.Select(c => c.ResourceId).ToHashSet();
+        var kinds = requested.Where(r => takenIds.Contains(r.Id)).Select(r => r.Kind).ToHashSet();
+        var floors = requested.Select(r => r.FloorId).ToHashSet();
         return candidates
-            .Where(r => Collisions([r], range, holding).Count == 0
+            .Where(r => kinds.Contains(r.Kind)
+                        && Collisions([r], range, holding).Count == 0
                         && BookingPolicy.CheckSlot(range, attendeeCount, [r], location, now).IsEmpty)
             .OrderBy(r => floors.Contains(r.FloorId) ? 0 : 1)
             .ThenBy(r => r.Capacity)
