@@ -9,6 +9,7 @@ using Npgsql;
 using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddBookingHardening();
 
 // Outside Development the host only maps static web assets when asked, and without it a build-output run in
 // Production answers 500 for package assets such as Radzen's _content files. A published app has no runtime
@@ -50,6 +51,8 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
+// After authentication (implicit or explicit), so write limits count per signed-in user.
+app.UseBookingHardening();
 
 app.MapStaticAssets();
 
