@@ -10,6 +10,7 @@ using Npgsql;
 using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddBookingHardening();
 
 // Outside Development the host only maps static web assets when asked, and without it a build-output run in
 // Production answers 500 for package assets such as Radzen's _content files. A published app has no runtime
@@ -59,6 +60,8 @@ app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+// After authentication (implicit or explicit), so write limits count per signed-in user.
+app.UseBookingHardening();
 
 app.MapStaticAssets();
 
