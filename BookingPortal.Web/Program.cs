@@ -27,7 +27,6 @@ builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
 
-builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseReadinessCheck>(
         DatabaseReadinessCheck.Name,

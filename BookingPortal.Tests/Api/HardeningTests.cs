@@ -434,7 +434,7 @@ public sealed class HardeningTests(DatabaseFixture database) : IClassFixture<Dat
 
 /// <summary>The CSP must not break the Blazor circuit or Radzen; a blocked resource shows as a violation event.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class HardeningBrowserTests(BrowserFixture browser, AppServerWithoutDatabase app) : IClassFixture<AppServerWithoutDatabase>
+public sealed class HardeningBrowserTests(BrowserFixture browser, AppServerWithDatabase app) : IClassFixture<AppServerWithDatabase>
 {
     [Fact]
     public async Task The_page_works_under_the_content_security_policy_without_violations()

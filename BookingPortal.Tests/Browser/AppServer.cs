@@ -70,3 +70,18 @@ public sealed class AppServerWithoutDatabase : IDisposable
 
     public void Dispose() => Server.Dispose();
 }
+
+/// <summary>The app over its own freshly migrated database: what a page that signs in, books or renders forms needs.</summary>
+public sealed class AppServerWithDatabase : IAsyncLifetime
+{
+    public AppServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Server = new AppServer(await Infrastructure.TestDatabase.CreateMigratedDatabaseAsync("app")).Start();
+
+    public Task DisposeAsync()
+    {
+        Server.Dispose();
+        return Task.CompletedTask;
+    }
+}

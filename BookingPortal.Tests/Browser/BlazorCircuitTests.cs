@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BookingPortal.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithoutDatabase app) : IClassFixture<AppServerWithoutDatabase>
+public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithDatabase app) : IClassFixture<AppServerWithDatabase>
 {
     // Generous: the first circuit of a run pays for JIT and Razor component discovery.
     private static readonly float Timeout = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
