@@ -26,6 +26,7 @@ builder.Services.AddRadzenComponents();
 builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
+builder.Services.AddSingleton<DemoVenueSeeder>();
 
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseReadinessCheck>(
@@ -45,6 +46,13 @@ if (embeddedDatabase is not null)
 if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
 {
     await SqlMigrator.MigrateAsync(connectionString, app.Logger);
+}
+
+// Demo venue "HQ" with users and this week's bookings (README, "Demo data"): on by default in Development, elsewhere
+// only with DemoData:Seed=true; DemoData:Seed=false turns it off in Development too (the test hosts do).
+if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment()))
+{
+    await app.Services.GetRequiredService<DemoVenueSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 }
 
 if (!app.Environment.IsDevelopment())

@@ -44,6 +44,9 @@ public class AppServer : WebApplicationFactory<Program>
     protected sealed override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Booking", connectionString);
+        // The factory runs the app as Development, which would seed the demo venue; tests start from an empty
+        // database unless they ask for it.
+        builder.UseSetting("DemoData:Seed", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
