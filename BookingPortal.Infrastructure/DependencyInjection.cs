@@ -13,7 +13,7 @@ public static class DependencyInjection
     public static IServiceCollection AddBookingInfrastructure(this IServiceCollection services, string connectionString)
     {
         services.TryAddSingleton(TimeProvider.System);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var dataSource = BookingDataSource.Create(connectionString);
         services.AddSingleton(dataSource);
         services.AddPooledDbContextFactory<BookingDbContext>(options => options.UseNpgsql(dataSource));
         // Identity's stores want a scoped context; it comes from the same pool.

@@ -53,11 +53,12 @@ namespace BookingPortal.Benchmarks
         /// <summary>Runs every phase and prints the report; returns whether both targets were met.</summary>
         public static async Task<bool> RunAsync(BenchOptions options, BenchDatabase database, TextWriter output)
         {
+            // Both paths share the app's own connection settings, so the comparison is about the code above them.
+            await using var dataSource = BookingDataSource.Create(database.ConnectionString);
             var contexts = new PooledDbContextFactory<BookingDbContext>(
-                new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(database.ConnectionString).Options);
+                new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(dataSource).Options);
             var clock = new FixedTimeProvider(Now);
             var engine = new BookingEngine(contexts, clock, NullLogger<BookingEngine>.Instance);
-            await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
             var raw = new RawBookingWriter(dataSource);
             var venue = await BenchVenue.SeedAsync(contexts, options.Resources, Now);
             var actors = Enumerable.Range(0, Math.Max(options.Workers, options.Racers))
