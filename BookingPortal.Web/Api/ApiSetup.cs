@@ -21,9 +21,10 @@ internal static class ApiSetup
     public static void MapBookingApi(this WebApplication app)
     {
         app.MapOpenApi();
-        var api = app.MapGroup("/api").RequireAuthorization(IdentitySetup.ApiPolicy);
+        var api = app.MapGroup("/api");
         api.MapAuth();
-        api.MapCatalog();
-        api.MapBookings();
+        var secured = api.MapGroup("").RequireAuthorization(IdentitySetup.ApiPolicy).ProducesProblem(StatusCodes.Status401Unauthorized);
+        secured.MapCatalog();
+        secured.MapBookings();
     }
 }

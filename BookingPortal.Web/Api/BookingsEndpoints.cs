@@ -34,7 +34,7 @@ internal static class BookingsEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapGet("/", ListAsync)
             .WithSummary("List bookings, paged")
@@ -55,7 +55,7 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithSummary("Cancel (owner, operator or admin)")
@@ -63,7 +63,7 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/check-in", async (Guid id, HttpContext http, BookingEngine engine) =>
                 Problems.From(await engine.CheckInAsync(id, http.User.ToActor(), http.RequestAborted), Ok))
@@ -72,7 +72,7 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/approve", async (Guid id, HttpContext http, BookingEngine engine) =>
             {
@@ -85,7 +85,7 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/reject", async (Guid id, HttpContext http, BookingEngine engine) =>
             {
@@ -98,7 +98,7 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         bookings.MapGet("/{id:guid}/history", async (Guid id, HttpContext http, BookingQueries queries) =>
             {
@@ -123,7 +123,7 @@ internal static class BookingsEndpoints
             .WithSummary("Run the wait-list promotion pass now (admin)")
             .Produces<PromotionResult>()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         return api;
     }

@@ -47,7 +47,7 @@ internal static class CatalogEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         resources.MapPut("/{id:guid}", async (Guid id, HttpContext http, ResourceAdministration admin) =>
             {
@@ -61,7 +61,7 @@ internal static class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         resources.MapDelete("/{id:guid}", async (Guid id, ResourceAdministration admin, CancellationToken ct) =>
                 ToHttp(await admin.DeactivateAsync(id, ct), _ => TypedResults.NoContent()))
@@ -70,7 +70,7 @@ internal static class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         resources.MapPost("/{id:guid}/blocks", async (Guid id, HttpContext http, ResourceAdministration admin) =>
             {
@@ -86,7 +86,7 @@ internal static class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
-            .RequireRateLimiting(RateLimitPolicies.Writes);
+            .RequireWriteLimits();
 
         api.MapGet("/availability", async (HttpContext http, ResourceCatalog catalog) =>
             {

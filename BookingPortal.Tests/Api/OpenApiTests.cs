@@ -1,0 +1,31 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BookingPortal.Tests.Browser;
+
+namespace BookingPortal.Tests.Api;
+
+public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWithDatabase>
+{
+    [Fact]
+    public async Task The_document_describes_every_endpoint_with_its_error_answers()
+    {
+        using var client = app.Server.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Key: $"{op.Name.ToUpperInvariant()} {path.Name}", Responses: op.Value.GetProperty("responses"))))
+            .ToDictionary(o => o.Key, o => o.Responses.EnumerateObject().Select(r => r.Name).ToHashSet());
+
+        string[] expected =
+        [
+            "POST /api/auth/login", "POST /api/auth/refresh", "GET /api/locations", "GET /api/resources", "POST /api/resources",
+            "GET /api/resources/{id}", "PUT /api/resources/{id}", "DELETE /api/resources/{id}", "POST /api/resources/{id}/blocks",
+            "GET /api/availability", "POST /api/bookings", "GET /api/bookings", "GET /api/bookings/{id}", "PATCH /api/bookings/{id}",
+            "POST /api/bookings/{id}/cancel", "POST /api/bookings/{id}/check-in", "POST /api/bookings/{id}/approve",
+            "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending",
+        ];
+        Assert.Equal(expected.Order(), operations.Keys.Order());
+        Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);
+        Assert.Contains("412", operations["PATCH /api/bookings/{id}"]);
+        Assert.All(operations.Where(o => !o.Key.Contains("/auth/")), o => Assert.Contains("401", o.Value));
+    }
+}
