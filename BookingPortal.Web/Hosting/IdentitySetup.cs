@@ -14,6 +14,13 @@ internal static class IdentitySetup
 
     public const string AdminPolicy = "admin";
 
+    public static void MapAccountEndpoints(this WebApplication app) =>
+        app.MapPost("/account/logout", async (SignInManager<ApplicationUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/");
+        }).ExcludeFromDescription();
+
     public static void AddBookingIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -28,6 +35,13 @@ internal static class IdentitySetup
                 options.RefreshTokenExpiration = TimeSpan.FromDays(builder.Configuration.GetValue("Auth:RefreshTokenDays", 14));
             })
             .AddIdentityCookies();
+
+        services.AddCascadingAuthenticationState();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.SlidingExpiration = true;
+        });
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
