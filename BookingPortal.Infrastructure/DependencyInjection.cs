@@ -18,6 +18,8 @@ public static class DependencyInjection
         services.AddPooledDbContextFactory<BookingDbContext>(options => options.UseNpgsql(dataSource));
         // Identity's stores want a scoped context; it comes from the same pool.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<BookingDbContext>>().CreateDbContext());
+        services.AddMemoryCache();
+        services.AddSingleton<ResourceSnapshots>();
         services.AddSingleton<BookingEngine>();
         services.AddSingleton<BookingQueries>();
         services.AddSingleton<ResourceCatalog>();

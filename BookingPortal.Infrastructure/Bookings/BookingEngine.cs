@@ -5,6 +5,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace BookingPortal.Infrastructure.Bookings;
 /// Every change to a booking goes through here, one transaction per operation. The exclusion constraint on
 /// allocations decides races; this service turns its verdict and the domain's rules into <see cref="BookingResult"/>s.
 /// </summary>
-public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, TimeProvider time, ILogger<BookingEngine> logger)
+public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time, ILogger<BookingEngine> logger)
 {
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
@@ -44,7 +45,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
             return replay;
         }
 
-        var (resources, location) = await LoadResourcesAsync(db, resourceIds, ct);
+        var (resources, location) = await snapshots.GetAsync(db, resourceIds, ct);
         errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
         if (!errors.IsEmpty || location is null)
         {
@@ -130,7 +131,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         }
 
         var resourceIds = command.ResourceIds ?? booking.ResourceIds.ToList();
-        var (resources, location) = await LoadResourcesAsync(db, resourceIds, ct);
+        var (resources, location) = await snapshots.GetAsync(db, resourceIds, ct);
         errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
         if (!errors.IsEmpty || location is null)
         {
@@ -321,22 +322,6 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
 
     private static Task<Booking?> LoadForWriteAsync(BookingDbContext db, Guid id, CancellationToken ct) =>
         db.Bookings.Include(b => b.Allocations).FirstOrDefaultAsync(b => b.Id == id, ct);
-
-    /// <summary>The resources and their location in one round trip: this sits on the hot path of every create.</summary>
-    private static async Task<(List<Resource> Resources, Location? Location)> LoadResourcesAsync(BookingDbContext db,
-        IReadOnlyCollection<Guid> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return ([], null);
-        }
-
-        var rows = await db.Resources.AsNoTracking()
-            .Where(r => ids.Contains(r.Id))
-            .Join(db.Locations.AsNoTracking(), r => r.LocationId, l => l.Id, (resource, location) => new { resource, location })
-            .ToListAsync(ct);
-        return (rows.Select(x => x.resource).ToList(), rows.FirstOrDefault()?.location);
-    }
 
     private static async Task<BookingResult?> ReplayAsync(BookingDbContext db, Actor actor, string key, string requestHash, CancellationToken ct)
     {

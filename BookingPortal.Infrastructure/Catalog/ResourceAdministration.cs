@@ -43,7 +43,7 @@ public abstract record AdminResult<T>
 public sealed record MaintenanceBlockView(Guid Id, Guid ResourceId, DateTimeOffset Start, DateTimeOffset End, string Reason, string CreatedBy, DateTimeOffset CreatedAt);
 
 /// <summary>Admin changes to resources and their maintenance, each one transaction.</summary>
-public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> contexts, TimeProvider time)
+public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time)
 {
     public async Task<AdminResult<ResourceView>> CreateAsync(ResourceDefinition definition, CancellationToken ct = default)
     {
@@ -86,6 +86,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
         resource.PlaceOnFloor(definition.FloorId!.Value, definition.Shape ?? resource.Shape);
         resource.ChangeRules(RulesOf(definition));
         await db.SaveChangesAsync(ct);
+        snapshots.Forget(id);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
     }
 
@@ -100,6 +101,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
 
         resource.Deactivate();
         await db.SaveChangesAsync(ct);
+        snapshots.Forget(id);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
     }
 

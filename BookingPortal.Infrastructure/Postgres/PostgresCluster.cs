@@ -22,7 +22,6 @@ public sealed class PostgresCluster : IAsyncDisposable
     private const string Superuser = "postgres";
     private const string PasswordFileName = "password";
     private const string PortFileName = "port";
-    private const int MaxConnections = 300;
 
     // The kernel limits sun_path to 108 bytes including the terminator.
     private const int MaxSocketPathLength = 107;
@@ -362,7 +361,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             var serverOptions = new StringBuilder()
                 .Append(CultureInfo.InvariantCulture, $"-p {port} -k '{cluster.SocketDirectory}'")
                 .Append(" -c listen_addresses=127.0.0.1")
-                .Append(CultureInfo.InvariantCulture, $" -c max_connections={MaxConnections}");
+                .Append(CultureInfo.InvariantCulture, $" -c max_connections={options.MaxConnections}");
             if (!options.Persistent)
             {
                 // Durability is pointless for a cluster that is deleted afterwards, and costs seconds per test run.

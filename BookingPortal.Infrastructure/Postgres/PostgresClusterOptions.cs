@@ -22,6 +22,9 @@ public sealed class PostgresClusterOptions
     /// <summary>null = the port stored by an earlier run of a persistent cluster if free, else any free loopback port.</summary>
     public int? Port { get; init; }
 
+    /// <summary>Room for every pool that talks to this cluster at once (the tests run many apps side by side).</summary>
+    public int MaxConnections { get; init; } = 300;
+
     /// <summary>
     /// Spawns a detached watchdog that stops the cluster (and deletes a throwaway folder) once this process is gone,
     /// for hosts such as test runners that may kill the process before disposal gets a chance to run.

@@ -1,14 +1,15 @@
 using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Tests.Infrastructure;
 
 namespace BookingPortal.Tests.Engine;
 
 public class ValidationTests(DatabaseFixture database) : EngineTestBase(database)
 {
-    private async Task<IReadOnlyDictionary<string, string[]>> RefusedAsync(CreateBookingCommand command, Guid resourceId)
+    private async Task<IReadOnlyDictionary<string, string[]>> RefusedAsync(CreateBookingCommand command, Guid resourceId, int expectedBookings = 0)
     {
         var invalid = Assert.IsType<BookingResult.Invalid>(await Engine.CreateAsync(command, TestData.Alice));
-        Assert.Equal(0, await Harness.BookingCountAsync(resourceId));
+        Assert.Equal(expectedBookings, await Harness.BookingCountAsync(resourceId));
         return invalid.Errors;
     }
 
@@ -72,6 +73,20 @@ public class ValidationTests(DatabaseFixture database) : EngineTestBase(database
         var errors = await RefusedAsync(Request(venue.At(Monday, "10:00", "11:00"), retired.Id, unknown), retired.Id);
         Assert.Contains(errors["resourceIds"], m => m.Contains("no longer bookable"));
         Assert.Contains(errors["resourceIds"], m => m.Contains(unknown.ToString()));
+    }
+
+    [Fact]
+    public async Task A_resource_deactivated_through_administration_is_refused_at_once_despite_the_rules_cache()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Closing"));
+        var room = venue["Closing"];
+        Booked(await Engine.CreateAsync(Request(venue.At(Monday, "09:00", "10:00"), room.Id), TestData.Alice));
+        var administration = new ResourceAdministration(Harness.Contexts, Harness.Snapshots, Harness.Clock);
+
+        Assert.IsType<AdminResult<ResourceView>.Ok>(await administration.DeactivateAsync(room.Id));
+
+        var errors = await RefusedAsync(Request(venue.At(Monday, "11:00", "12:00"), room.Id), room.Id, expectedBookings: 1);
+        Assert.Contains(errors["resourceIds"], m => m.Contains("no longer bookable"));
     }
 
     [Fact]

@@ -87,6 +87,8 @@ public static class TestDatabase
                 Persistent = false,
                 // The test host can be killed without running ProcessExit (timeouts, aborted runs).
                 StopWhenProcessExits = true,
+                // Test classes run side by side, each with its own app and pools, several firing 50+ requests at once.
+                MaxConnections = 1000,
             },
             NullLogger.Instance,
             CancellationToken.None).ConfigureAwait(false);

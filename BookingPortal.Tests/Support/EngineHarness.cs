@@ -1,3 +1,5 @@
+using BookingPortal.Infrastructure.Catalog;
+using Microsoft.Extensions.Caching.Memory;
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
@@ -23,10 +25,11 @@ public sealed class EngineHarness
             .Options;
         Contexts = new PooledDbContextFactory<BookingDbContext>(options);
         Clock = new ManualTimeProvider(now ?? DefaultNow);
-        Engine = new BookingEngine(Contexts, Clock, NullLogger<BookingEngine>.Instance);
+        Engine = new BookingEngine(Contexts, Snapshots, Clock, NullLogger<BookingEngine>.Instance);
     }
 
     public IDbContextFactory<BookingDbContext> Contexts { get; }
+    public ResourceSnapshots Snapshots { get; } = new(new MemoryCache(new MemoryCacheOptions()));
     public ManualTimeProvider Clock { get; }
     public BookingEngine Engine { get; }
 

@@ -1,3 +1,5 @@
+using BookingPortal.Infrastructure.Catalog;
+using Microsoft.Extensions.Caching.Memory;
 using System.Diagnostics;
 using System.Globalization;
 using BookingPortal.Benchmarks;
@@ -58,7 +60,7 @@ namespace BookingPortal.Benchmarks
             var contexts = new PooledDbContextFactory<BookingDbContext>(
                 new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(dataSource).Options);
             var clock = new FixedTimeProvider(Now);
-            var engine = new BookingEngine(contexts, clock, NullLogger<BookingEngine>.Instance);
+            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), clock, NullLogger<BookingEngine>.Instance);
             var raw = new RawBookingWriter(dataSource);
             var venue = await BenchVenue.SeedAsync(contexts, options.Resources, Now);
             var actors = Enumerable.Range(0, Math.Max(options.Workers, options.Racers))
@@ -220,7 +222,7 @@ namespace BookingPortal.Benchmarks
             var counter = new CommandCounter();
             var contexts = new PooledDbContextFactory<BookingDbContext>(new DbContextOptionsBuilder<BookingDbContext>()
                 .UseNpgsql(database.ConnectionString).AddInterceptors(counter).Options);
-            var engine = new BookingEngine(contexts, new FixedTimeProvider(Now), NullLogger<BookingEngine>.Instance);
+            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), new FixedTimeProvider(Now), NullLogger<BookingEngine>.Instance);
 
             var warm = venue.Reserve(50);
             for (var op = 0; op < 50; op++)
