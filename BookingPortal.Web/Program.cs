@@ -5,8 +5,6 @@ using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
 using BookingPortal.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
 using Radzen;
 
 var builder = WebApplication.CreateBuilder(args);

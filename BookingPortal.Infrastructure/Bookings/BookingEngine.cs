@@ -245,9 +245,8 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         }
 
         var resourceIds = booking.ResourceIds.ToList();
-        var location = await db.Locations.AsNoTracking()
-            .Where(l => db.Resources.Any(r => resourceIds.Contains(r.Id) && r.LocationId == l.Id))
-            .FirstAsync(ct);
+        var (_, knownLocation) = await snapshots.GetAsync(db, resourceIds, ct);
+        var location = knownLocation ?? throw new InvalidOperationException($"Booking {bookingId} has no resources.");
         if (forbidden(booking, location) is { } reason)
         {
             return new BookingResult.Forbidden(reason);

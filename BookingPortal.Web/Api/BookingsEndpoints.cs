@@ -59,44 +59,26 @@ internal static class BookingsEndpoints
 
         bookings.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithSummary("Cancel (owner, operator or admin)")
-            .Produces<BookingSnapshot>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesTransitionAnswers()
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/check-in", async (Guid id, HttpContext http, BookingEngine engine) =>
                 Problems.From(await engine.CheckInAsync(id, http.User.ToActor(), http.RequestAborted), Ok))
             .WithSummary("Check in (owner or operator), from 15 minutes before the start until the grace period ends")
-            .Produces<BookingSnapshot>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesTransitionAnswers()
             .RequireWriteLimits();
 
-        bookings.MapPost("/{id:guid}/approve", async (Guid id, HttpContext http, BookingEngine engine) =>
-            {
-                var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-                return problem ?? BadReason(body) ?? Problems.From(await engine.ApproveAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
-            })
+        bookings.MapPost("/{id:guid}/approve", (Guid id, HttpContext http, BookingEngine engine) =>
+                WithReasonAsync(http, reason => engine.ApproveAsync(id, http.User.ToActor(), reason, http.RequestAborted)))
             .WithSummary("Approve a booking awaiting approval (admin)")
-            .Produces<BookingSnapshot>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesTransitionAnswers()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
-        bookings.MapPost("/{id:guid}/reject", async (Guid id, HttpContext http, BookingEngine engine) =>
-            {
-                var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-                return problem ?? BadReason(body) ?? Problems.From(await engine.RejectAsync(id, http.User.ToActor(), body?.Reason, http.RequestAborted), Ok);
-            })
+        bookings.MapPost("/{id:guid}/reject", (Guid id, HttpContext http, BookingEngine engine) =>
+                WithReasonAsync(http, reason => engine.RejectAsync(id, http.User.ToActor(), reason, http.RequestAborted)))
             .WithSummary("Reject a booking awaiting approval (admin)")
-            .Produces<BookingSnapshot>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesTransitionAnswers()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
@@ -221,29 +203,27 @@ internal static class BookingsEndpoints
         return TypedResults.Ok(booking);
     }
 
-    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, BookingEngine engine)
+    private static Task<IResult> CancelAsync(Guid id, HttpContext http, BookingEngine engine)
     {
-        var expected = IfMatch(http, out var badIfMatch);
-        if (badIfMatch)
-        {
-            return Problems.Validation("If-Match", "If-Match must be the booking's ETag, e.g. \"1234\".");
-        }
+        var (expected, badIfMatch) = IfMatch(http);
+        return badIfMatch is not null
+            ? Task.FromResult(badIfMatch)
+            : WithReasonAsync(http, reason => engine.CancelAsync(id, http.User.ToActor(), reason, expected, http.RequestAborted));
+    }
 
+    /// <summary>A status change whose body, if any, carries only an optional reason.</summary>
+    private static async Task<IResult> WithReasonAsync(HttpContext http, Func<string?, Task<BookingResult>> change)
+    {
         var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return BadReason(body) ?? Problems.From(await engine.CancelAsync(id, http.User.ToActor(), body?.Reason, expected, http.RequestAborted), Ok);
+        return problem ?? BadReason(body) ?? Problems.From(await change(body?.Reason), Ok);
     }
 
     private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)
     {
-        var expected = IfMatch(http, out var badIfMatch);
-        if (badIfMatch)
+        var (expected, badIfMatch) = IfMatch(http);
+        if (badIfMatch is not null)
         {
-            return Problems.Validation("If-Match", "If-Match must be the booking's ETag, e.g. \"1234\".");
+            return badIfMatch;
         }
 
         var (body, problem) = await JsonBody.ReadAsync<ChangeBookingBody>(http);
@@ -271,24 +251,19 @@ internal static class BookingsEndpoints
 
     private static string ETagOf(BookingSnapshot booking) => $"\"{booking.Version}\"";
 
-    /// <summary>The expected version from If-Match; "*" or no header means any version.</summary>
-    private static uint? IfMatch(HttpContext http, out bool malformed)
+    /// <summary>The expected version from If-Match; "*" or no header means any version, anything else unparsable is a 400.</summary>
+    private static (uint? Expected, IResult? Problem) IfMatch(HttpContext http)
     {
-        malformed = false;
         var raw = http.Request.Headers.IfMatch.ToString().Trim();
         if (raw.Length == 0 || raw == "*")
         {
-            return null;
+            return (null, null);
         }
 
         var unquoted = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
-        if (unquoted.Length > 2 && unquoted[0] == '"' && unquoted[^1] == '"' && uint.TryParse(unquoted[1..^1], out var version))
-        {
-            return version;
-        }
-
-        malformed = true;
-        return null;
+        return unquoted.Length > 2 && unquoted[0] == '"' && unquoted[^1] == '"' && uint.TryParse(unquoted[1..^1], out var version)
+            ? (version, null)
+            : (null, Problems.Validation("If-Match", "If-Match must be the booking's ETag, e.g. \"1234\"."));
     }
 
     /// <summary>Reason bodies are optional: no body at all is fine, a malformed one is not.</summary>

@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Web.Hosting;
 
 namespace BookingPortal.Web.Api;
@@ -9,4 +10,11 @@ internal static class EndpointConventions
         .RequireRateLimiting(RateLimitPolicies.Writes)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>What a status change of one booking answers: the booking, or who/what/when refused it.</summary>
+    public static RouteHandlerBuilder ProducesTransitionAnswers(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces<BookingSnapshot>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
 }
