@@ -21,8 +21,15 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
 {
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
+    private const int AttemptsWhenDeadlocked = 4;
 
-    public async Task<BookingResult> CreateAsync(CreateBookingCommand command, Actor actor, CancellationToken ct = default)
+    public Task<BookingResult> CreateAsync(CreateBookingCommand command, Actor actor, CancellationToken ct = default) =>
+        RetryWhenDeadlockedAsync(() => CreateOnceAsync(command, actor, ct), ct);
+
+    public Task<BookingResult> ChangeAsync(ChangeBookingCommand command, Actor actor, CancellationToken ct = default) =>
+        RetryWhenDeadlockedAsync(() => ChangeOnceAsync(command, actor, ct), ct);
+
+    private async Task<BookingResult> CreateOnceAsync(CreateBookingCommand command, Actor actor, CancellationToken ct)
     {
         var resourceIds = command.ResourceIds ?? [];
         var errors = BookingPolicy.CheckDetails(command.Title, command.AttendeeCount);
@@ -63,12 +70,9 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         var booking = Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
             command.IdempotencyKey, requestHash);
         db.Bookings.Add(booking);
-        // Inserts only: EF sends the booking, its allocations and its history as one batch, which PostgreSQL runs as
-        // one implicit transaction. Skipping BEGIN/COMMIT saves two round trips and lets racing losers learn sooner.
-        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SlotLocks.SaveAsync(db, booking.ResourceIds, ct);
             return new BookingResult.Success(BookingSnapshot.Of(booking));
         }
         catch (DbUpdateException e) when (IsViolation(e, UniqueViolation) && command.IdempotencyKey is not null)
@@ -98,7 +102,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         return new BookingResult.Queued(BookingSnapshot.Of(waiting));
     }
 
-    public async Task<BookingResult> ChangeAsync(ChangeBookingCommand command, Actor actor, CancellationToken ct = default)
+    private async Task<BookingResult> ChangeOnceAsync(ChangeBookingCommand command, Actor actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var booking = await LoadForWriteAsync(db, command.BookingId, ct);
@@ -215,17 +219,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         var promoted = 0;
         foreach (var id in candidates)
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            var booking = await LoadForWriteAsync(db, id, ct);
-            if (booking is not { Status: BookingStatus.Pending })
-            {
-                continue;
-            }
-
-            var ids = booking.ResourceIds.ToList();
-            var requiresApproval = await db.Resources.AnyAsync(r => ids.Contains(r.Id) && r.Rules.RequiresApproval, ct);
-            booking.Promote(requiresApproval, now);
-            if (await SaveAsync(db, booking, ct) is null)
+            if (await RetryWhenDeadlockedAsync(() => PromoteOneAsync(id, now, ct), ct))
             {
                 promoted++;
             }
@@ -234,7 +228,26 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         return promoted;
     }
 
-    private async Task<BookingResult> TransitionAsync(Guid bookingId, Actor actor, uint? expectedVersion,
+    private async Task<bool> PromoteOneAsync(Guid bookingId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var booking = await LoadForWriteAsync(db, bookingId, ct);
+        if (booking is not { Status: BookingStatus.Pending })
+        {
+            return false;
+        }
+
+        var ids = booking.ResourceIds.ToList();
+        var requiresApproval = await db.Resources.AnyAsync(r => ids.Contains(r.Id) && r.Rules.RequiresApproval, ct);
+        booking.Promote(requiresApproval, now);
+        return await SaveAsync(db, booking, ct) is null;
+    }
+
+    private Task<BookingResult> TransitionAsync(Guid bookingId, Actor actor, uint? expectedVersion,
+        Func<Booking, Location, string?> forbidden, Action<Booking, Location, DateTimeOffset> change, CancellationToken ct) =>
+        RetryWhenDeadlockedAsync(() => TransitionOnceAsync(bookingId, actor, expectedVersion, forbidden, change, ct), ct);
+
+    private async Task<BookingResult> TransitionOnceAsync(Guid bookingId, Actor actor, uint? expectedVersion,
         Func<Booking, Location, string?> forbidden, Action<Booking, Location, DateTimeOffset> change, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -292,7 +305,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SlotLocks.SaveAsync(db, booking.ResourceIds, ct);
             booking.ClearDomainEvents();
             return null;
         }
@@ -354,6 +367,40 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
             c.JoinWaitlist,
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>
+    /// Two writers whose new allocations overlap each wait for the other inside the exclusion check, and PostgreSQL
+    /// breaks that tie by aborting one with a deadlock rather than a violation. Running the loser again from a fresh
+    /// read turns it into the ordinary answer: a conflict, or success when the winner moved elsewhere.
+    /// </summary>
+    private async Task<T> RetryWhenDeadlockedAsync<T>(Func<Task<T>> operation, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await operation();
+            }
+            catch (Exception e) when (attempt < AttemptsWhenDeadlocked && IsDeadlock(e))
+            {
+                logger.LogDebug("Deadlock on attempt {Attempt}, running the operation again", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * attempt), ct);
+            }
+        }
+    }
+
+    private static bool IsDeadlock(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsViolation(DbUpdateException e, string sqlState) =>

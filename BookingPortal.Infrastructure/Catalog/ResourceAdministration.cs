@@ -146,7 +146,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
         db.MaintenanceBlocks.Add(block);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SlotLocks.SaveAsync(db, [resourceId], ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: "23P01" })
         {

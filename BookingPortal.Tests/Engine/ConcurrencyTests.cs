@@ -87,4 +87,31 @@ public class ConcurrencyTests(DatabaseFixture database) : EngineTestBase(databas
 
         Assert.Equal(20, await Harness.HoldingAllocationsAsync(room.Id));
     }
+
+    [Fact]
+    public async Task Twenty_reschedules_racing_into_one_slot_give_one_winner_and_nineteen_conflicts_without_errors()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Crowded"));
+        var room = venue["Crowded"];
+        var bookings = new List<BookingSnapshot>();
+        for (var i = 0; i < 20; i++)
+        {
+            var slot = venue.At(Monday, "07:00", "07:15").Shift(TimeSpan.FromMinutes(15 * i));
+            bookings.Add(Booked(await Engine.CreateAsync(Request(slot, room.Id), TestData.Alice)));
+        }
+
+        var target = venue.At(Monday, "14:00", "14:15");
+        using var start = new SemaphoreSlim(0);
+        var moves = bookings.Select(b => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            return await Engine.ChangeAsync(new ChangeBookingCommand(b.Id, target.Start, target.End), TestData.Alice);
+        })).ToList();
+        start.Release(bookings.Count);
+        var results = await Task.WhenAll(moves);
+
+        Assert.Single(results.OfType<BookingResult.Success>());
+        Assert.Equal(19, results.OfType<BookingResult.Conflict>().Count());
+        Assert.Equal(20, await Harness.HoldingAllocationsAsync(room.Id));
+    }
 }
