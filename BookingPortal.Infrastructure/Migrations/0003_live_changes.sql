@@ -79,29 +79,21 @@ END $$;
 CREATE CONSTRAINT TRIGGER resources_live_change AFTER INSERT OR UPDATE ON resources
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION resources_live_change();
 
-CREATE FUNCTION floors_live_change() RETURNS trigger
+-- Floors and locations concern a whole location: a floor names its location, a location is one.
+CREATE FUNCTION location_live_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('booking_portal_changes', json_build_object(
-        'type', 'floor.changed', 'id', NEW.id, 'userId', NULL,
-        'resourceIds', '[]'::json, 'locationIds', json_build_array(NEW.location_id))::text);
+        'type', TG_ARGV[0], 'id', NEW.id, 'userId', NULL, 'resourceIds', '[]'::json,
+        'locationIds', json_build_array(coalesce((to_jsonb(NEW) ->> 'location_id')::uuid, NEW.id)))::text);
     RETURN NULL;
 END $$;
 
 CREATE CONSTRAINT TRIGGER floors_live_change AFTER INSERT OR UPDATE ON floors
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION floors_live_change();
-
-CREATE FUNCTION locations_live_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('booking_portal_changes', json_build_object(
-        'type', 'location.changed', 'id', NEW.id, 'userId', NULL,
-        'resourceIds', '[]'::json, 'locationIds', json_build_array(NEW.id))::text);
-    RETURN NULL;
-END $$;
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION location_live_change('floor.changed');
 
 CREATE CONSTRAINT TRIGGER locations_live_change AFTER INSERT OR UPDATE ON locations
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION locations_live_change();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION location_live_change('location.changed');
 
 -- Every change rewrites the booking row, so a move to other resources also bumps the version (xmin) and fires the
 -- trigger above.

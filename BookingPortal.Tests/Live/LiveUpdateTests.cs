@@ -3,6 +3,7 @@ using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Tests.Engine;
 using BookingPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -150,5 +151,19 @@ public sealed class LiveUpdateTests(DatabaseFixture fixture) : EngineTestBase(fi
         {
             await Task.Delay(20, timeout.Token);
         }
+    }
+
+    [Fact]
+    public async Task Editing_a_floor_is_announced_for_its_location()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Plan"));
+        await using (var db = await Harness.Contexts.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE floors SET name = 'Ground' WHERE id = {venue.Floors[0].Id}");
+        }
+
+        var change = await NextAsync(e => e.Type == "floor.changed");
+        Assert.Equal(venue.Floors[0].Id, change.Id);
+        Assert.Equal([venue.Location.Id], change.LocationIds);
     }
 }
