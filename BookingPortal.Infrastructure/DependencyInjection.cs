@@ -23,7 +23,9 @@ public static class DependencyInjection
         services.AddSingleton<ResourceSnapshots>();
         services.AddSingleton<BookingEngine>();
         services.AddSingleton<BookingQueries>();
+        services.AddSingleton<StaffBookingQueries>();
         services.AddSingleton<ResourceCatalog>();
+        services.AddSingleton<RoomFinder>();
         services.AddSingleton<ResourceAdministration>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BookingPortal.Tests.Browser;
+
+/// <summary>
+/// What a staff member does in the browser, end to end: find, book, see, resolve a conflict, watch others' changes.
+/// Each test books its own hours of the fixed day, so the tests of this class never collide with each other.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class StaffBookingTests(BrowserFixture browser, StaffSite site) : IClassFixture<StaffSite>
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = StaffBrowser.Slow };
+
+    [Fact]
+    public async Task Staff_find_a_free_room_book_it_and_see_it_in_my_bookings_and_on_the_calendar()
+    {
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+
+        await StaffBrowser.OpenAsync(page, "/find", "find-room");
+        await StaffBrowser.ChooseAsync(page, "find-start", "10:00");
+        await page.GetByLabel("People").FillAsync("5");
+        await page.GetByTestId("find-search").ClickAsync();
+
+        // Five people: Alder (4 seats) is too small, Birch (6) fits best, Cedar (8) comes after it.
+        var results = page.GetByTestId("find-result");
+        await Expect(results).ToHaveCountAsync(2, new() { Timeout = StaffBrowser.Slow });
+        await Expect(results.First).ToHaveAttributeAsync("data-resource", "Birch");
+        await results.First.GetByTestId("find-book").ClickAsync();
+
+        var dialog = page.GetByTestId("booking-form");
+        await Expect(dialog).ToBeVisibleAsync(Visible);
+        await Expect(page.GetByTestId("booking-zone")).ToContainTextAsync("Europe/Berlin");
+        await page.GetByLabel("Title").FillAsync("Quarterly planning");
+        await page.GetByTestId("booking-submit").ClickAsync();
+
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("Booked", new() { Timeout = StaffBrowser.Slow });
+        await Expect(dialog).ToBeHiddenAsync();
+        // The room just taken drops out of the results by itself.
+        await Expect(results).ToHaveCountAsync(1, new() { Timeout = StaffBrowser.Slow });
+
+        await StaffBrowser.OpenAsync(page, "/bookings", "my-bookings");
+        var card = page.GetByTestId("booking-card").Filter(new() { HasText = "Quarterly planning" });
+        await Expect(card).ToBeVisibleAsync(Visible);
+        await Expect(card).ToContainTextAsync("Mon 1 Mar 2027, 10:00–11:00");
+        await Expect(card).ToContainTextAsync("Birch");
+        await Expect(card.Locator(".status-badge")).ToHaveTextAsync("Confirmed", new() { IgnoreCase = true });
+
+        await StaffBrowser.OpenAsync(page, "/calendar?view=day&date=2027-03-01", "calendar");
+        await Expect(page.GetByTestId("calendar-entry").Filter(new() { HasText = "Quarterly planning" })).ToBeVisibleAsync(Visible);
+        await Expect(page.GetByTestId("calendar-zone")).ToContainTextAsync("Europe/Berlin, UTC+01:00");
+    }
+
+    [Fact]
+    public async Task A_conflict_offers_free_times_and_rooms_and_one_click_books_an_alternative()
+    {
+        await site.BookThroughApiAsync(StaffSite.Colleague, "Board prep", site.At("13:00", "14:00"), "Alder");
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+
+        // Free time just before the colleague's booking, for an hour: it runs into it.
+        await StaffBrowser.OpenAsync(page, "/calendar?view=timeline&date=2027-03-01", "calendar");
+        var alder = page.GetByTestId("timeline-row").Filter(new() { Has = page.GetByText("Alder", new() { Exact = true }) });
+        await Expect(alder.GetByTestId("timeline-entry")).ToContainTextAsync("Board prep", new() { Timeout = StaffBrowser.Slow });
+        await alder.Locator("[data-testid=timeline-cell][data-time='12:30']").ClickAsync();
+
+        var dialog = page.GetByTestId("booking-form");
+        await Expect(dialog).ToBeVisibleAsync(Visible);
+        await page.GetByLabel("Title").FillAsync("Hiring panel");
+        await page.GetByTestId("booking-submit").ClickAsync();
+
+        var conflict = page.GetByTestId("conflict");
+        await Expect(conflict).ToContainTextAsync("Alder is booked 13:00–14:00", new() { Timeout = StaffBrowser.Slow });
+        await Expect(conflict.GetByTestId("suggested-slot").First).ToBeVisibleAsync();
+        await Expect(conflict.GetByTestId("join-waitlist")).ToBeVisibleAsync();
+        var birch = conflict.GetByTestId("alternative-resource").Filter(new() { HasText = "Birch" });
+        await birch.ClickAsync();
+
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("Booked", new() { Timeout = StaffBrowser.Slow });
+        await Expect(dialog).ToBeHiddenAsync();
+        var birchRow = page.GetByTestId("timeline-row").Filter(new() { Has = page.GetByText("Birch", new() { Exact = true }) });
+        await Expect(birchRow.GetByTestId("timeline-entry").Filter(new() { HasText = "Hiring panel" })).ToBeVisibleAsync(Visible);
+    }
+
+    [Fact]
+    public async Task A_booking_made_through_the_api_appears_on_an_open_calendar_within_two_seconds()
+    {
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/calendar?view=day&date=2027-03-01", "calendar");
+        await Expect(page.GetByTestId("scheduler")).ToBeVisibleAsync(Visible);
+        // The page's own first load must be over, or it could pick the booking up without any live update.
+        await Expect(page.Locator(".calendar-progress [role=progressbar]")).ToHaveCountAsync(0, new() { Timeout = StaffBrowser.Slow });
+
+        await site.BookThroughApiAsync(StaffSite.Colleague, "All-hands prep", site.At("16:00", "17:00"), "Cedar");
+        var shown = Stopwatch.StartNew();
+
+        await Expect(page.GetByTestId("calendar-entry").Filter(new() { HasText = "All-hands prep" })).ToBeVisibleAsync(new() { Timeout = 2000 });
+        Assert.True(shown.Elapsed < TimeSpan.FromSeconds(2), $"appeared after {shown.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Staff_see_no_administration_and_cannot_open_admin_pages()
+    {
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/", "home");
+
+        await Expect(page.GetByRole(AriaRole.Navigation)).ToContainTextAsync("My bookings");
+        await Expect(page.GetByText("Administration", new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.Locator("a[href^='/admin']")).ToHaveCountAsync(0);
+
+        // Whether the admin pages exist yet or not, staff get a refusal, never their content.
+        var response = await page.GotoAsync("/admin/users");
+        await Expect(page.GetByTestId("access-denied").Or(page.GetByTestId("not-found"))).ToBeVisibleAsync(Visible);
+        Assert.NotNull(response);
+        Assert.Contains(response.Status, new[] { 200, 403, 404 });
+    }
+
+    [Fact]
+    public async Task An_unknown_address_shows_the_friendly_not_found_page()
+    {
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+
+        var response = await page.GotoAsync("/no-such-page");
+
+        Assert.Equal(404, response?.Status);
+        await Expect(page.GetByTestId("not-found")).ToBeVisibleAsync(Visible);
+    }
+}
