@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -84,6 +85,54 @@ public sealed class StaffBookingTests(BrowserFixture browser, StaffSite site) : 
         await Expect(dialog).ToBeHiddenAsync();
         var birchRow = page.GetByTestId("timeline-row").Filter(new() { Has = page.GetByText("Birch", new() { Exact = true }) });
         await Expect(birchRow.GetByTestId("timeline-entry").Filter(new() { HasText = "Hiring panel" })).ToBeVisibleAsync(Visible);
+    }
+
+    [Fact]
+    public async Task Dragging_my_booking_onto_taken_time_lets_the_server_refuse_and_offers_a_way_out()
+    {
+        await site.BookThroughApiAsync(StaffSite.Staff, "Retro", site.At("17:00", "18:00"), "Alder");
+        await site.BookThroughApiAsync(StaffSite.Colleague, "Interviews", site.At("18:30", "19:30"), "Alder");
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        // Wide enough for the whole day, so both ends of the drag are on screen.
+        await page.SetViewportSizeAsync(1440, 900);
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/calendar?view=timeline&date=2027-03-01", "calendar");
+        var alder = page.GetByTestId("timeline-row").Filter(new() { Has = page.GetByText("Alder", new() { Exact = true }) });
+        var retro = alder.GetByTestId("timeline-entry").Filter(new() { HasText = "Retro" });
+        await Expect(retro).ToBeVisibleAsync(Visible);
+
+        await StaffBrowser.DragAsync(page, retro, alder.Locator("[data-testid=timeline-cell][data-time='18:00']"));
+
+        var conflict = page.GetByTestId("conflict");
+        await Expect(conflict).ToContainTextAsync("Alder is booked 18:30–19:30", new() { Timeout = StaffBrowser.Slow });
+        // Moving an existing booking offers other times and rooms, but no wait list.
+        await Expect(conflict.GetByTestId("join-waitlist")).ToHaveCountAsync(0);
+        await conflict.GetByTestId("alternative-resource").Filter(new() { HasText = "Birch" }).ClickAsync();
+
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("Booking changed", new() { Timeout = StaffBrowser.Slow });
+        var birch = page.GetByTestId("timeline-row").Filter(new() { Has = page.GetByText("Birch", new() { Exact = true }) });
+        await Expect(birch.GetByTestId("timeline-entry").Filter(new() { HasText = "Retro" })).ToHaveAttributeAsync("title", new Regex("18:00–19:00"), new() { Timeout = StaffBrowser.Slow });
+        await Expect(retro).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Dragging_my_booking_on_the_scheduler_moves_it_to_the_dropped_time()
+    {
+        await site.BookThroughApiAsync(StaffSite.Staff, "Stand-up", site.At("09:00", "09:30"), "Cedar");
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await page.SetViewportSizeAsync(1440, 900);
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/calendar?view=day&date=2027-03-01", "calendar");
+        var standUp = page.GetByTestId("calendar-entry").Filter(new() { HasText = "Stand-up" });
+        await Expect(standUp).ToBeVisibleAsync(Visible);
+
+        // The day view runs from the venue's opening at 07:00 in half-hour slots: the seventeenth is 15:00.
+        await StaffBrowser.DragAsync(page, standUp, page.Locator(".rz-slot").Nth(16));
+
+        await Expect(page.Locator(".rz-notification")).ToContainTextAsync("Booking moved", new() { Timeout = StaffBrowser.Slow });
+        await Expect(standUp).ToHaveAttributeAsync("title", new Regex("15:00–15:30"), new() { Timeout = StaffBrowser.Slow });
     }
 
     [Fact]

@@ -131,6 +131,21 @@ public static class StaffBrowser
         await page.Locator(".rz-popup:visible .rz-dropdown-item").GetByText(option, new() { Exact = true }).ClickAsync();
     }
 
+    /// <summary>
+    /// An HTML5 drag as a hand does it: press, nudge until the browser starts dragging, travel, release. Playwright's
+    /// one-step DragToAsync starts no drag here.
+    /// </summary>
+    public static async Task DragAsync(IPage page, ILocator source, ILocator target)
+    {
+        var from = await source.BoundingBoxAsync() ?? throw new InvalidOperationException("The drag source is not visible.");
+        var to = await target.BoundingBoxAsync() ?? throw new InvalidOperationException("The drop target is not visible.");
+        await page.Mouse.MoveAsync(from.X + 5, from.Y + from.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(from.X + 15, from.Y + from.Height / 2, new() { Steps = 5 });
+        await page.Mouse.MoveAsync(to.X + 5, to.Y + to.Height / 2, new() { Steps = 10 });
+        await page.Mouse.UpAsync();
+    }
+
     private static void Check(IdentityResult result) =>
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
 }
