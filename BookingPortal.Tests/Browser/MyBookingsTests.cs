@@ -39,7 +39,8 @@ public sealed class MyBookingsTests(BrowserFixture browser, StaffSite site) : IC
         var page = scope.Page;
         await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
         await StaffBrowser.OpenAsync(page, "/bookings", "my-bookings");
-        var card = page.GetByTestId("booking-card").Filter(new() { HasText = "Vendor call" });
+        // Both tabs are in the page; only the open one is visible.
+        var card = page.GetByTestId("booking-card").Filter(new() { HasText = "Vendor call", Visible = true });
 
         await card.GetByTestId("cancel-booking").ClickAsync();
         await page.GetByLabel("Reason (optional)").FillAsync("Vendor postponed");
@@ -48,7 +49,7 @@ public sealed class MyBookingsTests(BrowserFixture browser, StaffSite site) : IC
         await Expect(page.Locator(".rz-notification")).ToContainTextAsync("Booking cancelled", new() { Timeout = StaffBrowser.Slow });
         await Expect(card).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Past" }).ClickAsync();
-        var past = page.GetByTestId("booking-card").Filter(new() { HasText = "Vendor call" });
+        var past = page.GetByTestId("booking-card").Filter(new() { HasText = "Vendor call", Visible = true });
         await Expect(past.Locator(".status-badge")).ToHaveTextAsync("Cancelled", new() { IgnoreCase = true });
         await Expect(past).ToContainTextAsync("Reason: Vendor postponed");
 

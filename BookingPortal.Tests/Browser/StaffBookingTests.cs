@@ -56,6 +56,33 @@ public sealed class StaffBookingTests(BrowserFixture browser, StaffSite site) : 
     }
 
     [Fact]
+    public async Task The_booking_dialog_shows_the_engines_refusals_next_to_the_fields_and_books_nothing()
+    {
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/find?date=2027-03-01&start=07:00&duration=30", "find-room");
+        await page.GetByTestId("find-result").Filter(new() { Has = page.GetByText("Alder", new() { Exact = true }) }).GetByTestId("find-book").ClickAsync();
+        var dialog = page.GetByTestId("booking-form");
+
+        await dialog.GetByTestId("booking-submit").ClickAsync();
+        await Expect(dialog.Locator(".field-error[data-field=title]")).ToHaveTextAsync("A title is required.", new() { Timeout = StaffBrowser.Slow });
+
+        await page.GetByLabel("Title").FillAsync("Town hall");
+        await page.GetByLabel("Attendees").FillAsync("9");
+        await dialog.GetByTestId("booking-submit").ClickAsync();
+
+        await Expect(dialog.Locator(".field-error[data-field=attendeeCount]")).ToHaveTextAsync("9 attendees do not fit: the capacity is 4.",
+            new() { Timeout = StaffBrowser.Slow });
+        await Expect(dialog.Locator(".field-error[data-field=title]")).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+        await StaffBrowser.OpenAsync(page, "/bookings", "my-bookings");
+        await Expect(page.GetByTestId("my-bookings").Locator("[role=progressbar]")).ToHaveCountAsync(0, new() { Timeout = StaffBrowser.Slow });
+        await Expect(page.GetByTestId("booking-card").Filter(new() { HasText = "Town hall" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_conflict_offers_free_times_and_rooms_and_one_click_books_an_alternative()
     {
         await site.BookThroughApiAsync(StaffSite.Colleague, "Board prep", site.At("13:00", "14:00"), "Alder");

@@ -68,7 +68,7 @@ public sealed class StaffSite : IAsyncLifetime
             start = range.Start,
             end = range.End,
             title,
-            attendeeCount = 2,
+            attendeeCount = 1,
         });
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
