@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,11 @@ public static class DependencyInjection
         services.AddSingleton<BookingQueries>();
         services.AddSingleton<ResourceCatalog>();
         services.AddSingleton<ResourceAdministration>();
+        services.AddSingleton<LocationAdministration>();
+        services.AddSingleton<MaintenanceAdministration>();
+        services.AddSingleton<ApprovalQueue>();
+        services.AddSingleton<BookingAudit>();
+        services.AddSingleton<UserAdministration>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
