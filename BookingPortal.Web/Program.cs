@@ -83,6 +83,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 
 app.MapBookingApi();
 app.MapAccountEndpoints();
+app.MapFloorImages();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

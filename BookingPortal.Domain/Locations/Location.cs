@@ -98,9 +98,11 @@ public sealed class Location : AggregateRoot
     /// The UTC instant of a wall-clock time. A time skipped by a spring-forward change moves forward by the gap;
     /// an ambiguous autumn time takes its first (daylight) occurrence, as people mean "the first 02:30".
     /// </summary>
-    public DateTimeOffset ToUtc(DateOnly day, TimeOnly time)
+    public DateTimeOffset ToUtc(DateOnly day, TimeOnly time) => ToUtc(TimeZone, day, time);
+
+    /// <inheritdoc cref="ToUtc(DateOnly, TimeOnly)"/>
+    public static DateTimeOffset ToUtc(TimeZoneInfo zone, DateOnly day, TimeOnly time)
     {
-        var zone = TimeZone;
         var local = day.ToDateTime(time, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
         {

@@ -160,10 +160,10 @@ public sealed class MaintenanceAdministration(IDbContextFactory<BookingDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.MaintenanceBlocks.AsNoTracking()
             .Where(m => m.End > now)
-            .Join(db.Resources.Where(r => r.LocationId == locationId), m => m.ResourceId, r => r.Id,
-                (m, r) => new ScheduledBlock(m.Id, m.ResourceId, r.Name, m.Start, m.End, m.Reason))
-            .OrderBy(b => b.Start).ThenBy(b => b.ResourceName)
+            .Join(db.Resources.Where(r => r.LocationId == locationId), m => m.ResourceId, r => r.Id, (m, r) => new { Block = m, r.Name })
+            .OrderBy(x => x.Block.Start).ThenBy(x => x.Name)
             .Take(500)
+            .Select(x => new ScheduledBlock(x.Block.Id, x.Block.ResourceId, x.Name, x.Block.Start, x.Block.End, x.Block.Reason))
             .ToListAsync(ct);
     }
 
