@@ -62,7 +62,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
     public async Task<AdminResult<ResourceView>> CreateAsync(ResourceDefinition definition, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var errors = await CheckAsync(db, definition, null, ct);
+        var errors = await CheckWithNameAsync(db, definition, null, ct);
         if (!errors.IsEmpty)
         {
             return new AdminResult<ResourceView>.Invalid(errors.ToDictionary());
@@ -104,7 +104,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var template = definition.Template with { Name = names.FirstOrDefault() ?? "-", Shape = null };
-        foreach (var (field, messages) in (await CheckAsync(db, template, null, ct)).ToDictionary())
+        foreach (var (field, messages) in (await CheckAsync(db, template, ct)).ToDictionary())
         {
             foreach (var message in messages)
             {
@@ -138,7 +138,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             return new AdminResult<ResourceView>.NotFound();
         }
 
-        var errors = await CheckAsync(db, definition with { LocationId = definition.LocationId ?? resource.LocationId }, id, ct);
+        var errors = await CheckWithNameAsync(db, definition with { LocationId = definition.LocationId ?? resource.LocationId }, id, ct);
         if (definition.LocationId is { } moved && moved != resource.LocationId)
         {
             errors.Add("locationId", "A resource cannot move to another location; deactivate it and create a new one.");
@@ -219,7 +219,19 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             .ToListAsync(ct);
     }
 
-    private static async Task<ValidationErrors> CheckAsync(BookingDbContext db, ResourceDefinition d, Guid? except, CancellationToken ct)
+    /// <summary>Also refuses a name another active resource of the location has (other than <paramref name="except"/>).</summary>
+    private static async Task<ValidationErrors> CheckWithNameAsync(BookingDbContext db, ResourceDefinition d, Guid? except, CancellationToken ct)
+    {
+        var errors = await CheckAsync(db, d, ct);
+        if (errors.IsEmpty && await TakenNamesAsync(db, d.LocationId!.Value, [d.Name!], except, ct) is { Count: > 0 })
+        {
+            errors.Add("name", $"An active resource at this location is already called {d.Name!.Trim()}.");
+        }
+
+        return errors;
+    }
+
+    private static async Task<ValidationErrors> CheckAsync(BookingDbContext db, ResourceDefinition d, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(d.Name) || d.Name.Trim().Length > 100 || d.Name.Any(char.IsControl))
@@ -274,11 +286,6 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
         else if (!await db.Floors.AnyAsync(f => f.Id == d.FloorId && f.LocationId == d.LocationId, ct))
         {
             errors.Add("floorId", "The floor does not exist at that location.");
-        }
-
-        if (errors.IsEmpty && await TakenNamesAsync(db, d.LocationId!.Value, [d.Name!], except, ct) is { Count: > 0 })
-        {
-            errors.Add("name", $"An active resource at this location is already called {d.Name!.Trim()}.");
         }
 
         return errors;
