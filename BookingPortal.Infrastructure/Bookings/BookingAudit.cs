@@ -66,14 +66,14 @@ public sealed class BookingAudit(IDbContextFactory<BookingDbContext> contexts)
         }
         else if (!string.IsNullOrEmpty(text))
         {
-            var pattern = $"%{EscapeLike(text)}%";
-            rows = rows.Where(r => EF.Functions.ILike(r.Title, pattern)
-                || EF.Functions.ILike(r.OwnerEmail, pattern)
-                || (r.ActorEmail != null && EF.Functions.ILike(r.ActorEmail, pattern))
-                || EF.Functions.ILike(r.Entry.Action, pattern)
-                || (r.Entry.Detail != null && EF.Functions.ILike(r.Entry.Detail, pattern))
+            var pattern = LikePattern.Containing(text);
+            rows = rows.Where(r => EF.Functions.ILike(r.Title, pattern, LikePattern.Escape)
+                || EF.Functions.ILike(r.OwnerEmail, pattern, LikePattern.Escape)
+                || (r.ActorEmail != null && EF.Functions.ILike(r.ActorEmail, pattern, LikePattern.Escape))
+                || EF.Functions.ILike(r.Entry.Action, pattern, LikePattern.Escape)
+                || (r.Entry.Detail != null && EF.Functions.ILike(r.Entry.Detail, pattern, LikePattern.Escape))
                 || db.Allocations.Any(a => a.BookingId == r.Entry.BookingId
-                    && db.Resources.Any(resource => resource.Id == a.ResourceId && EF.Functions.ILike(resource.Name, pattern))));
+                    && db.Resources.Any(resource => resource.Id == a.ResourceId && EF.Functions.ILike(resource.Name, pattern, LikePattern.Escape))));
         }
 
         var total = await rows.CountAsync(ct);
@@ -87,7 +87,4 @@ public sealed class BookingAudit(IDbContextFactory<BookingDbContext> contexts)
             .ToList();
         return new AuditPage(items, total);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 }

@@ -34,8 +34,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IDbContextFa
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var pattern = $"%{text.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal)}%";
-            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern) || (u.DisplayName != null && EF.Functions.ILike(u.DisplayName, pattern)));
+            var pattern = LikePattern.Containing(text.Trim());
+            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern, LikePattern.Escape) || (u.DisplayName != null && EF.Functions.ILike(u.DisplayName, pattern, LikePattern.Escape)));
         }
 
         var total = await users.CountAsync(ct);
