@@ -44,6 +44,10 @@ internal static class IdentitySetup
             options.SlidingExpiration = true;
         });
 
+        // An admin's lock, password reset or role change renews the user's security stamp; cookies carrying the old
+        // one stop working at their next check, so check often enough for that to matter.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+
         services.AddIdentityCore<ApplicationUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
