@@ -11,14 +11,16 @@ public class MaintenanceAdministrationTests(DatabaseFixture database) : AdminTes
     private static MaintenanceRequest Block(TimeRange range, params Guid[] resourceIds) =>
         new(resourceIds, range.Start, range.End, "Carpet cleaning");
 
+    private Task<Venue> TwoRoomsAsync() => Harness.SeedVenueAsync(v =>
+    {
+        v.Room("Aurora");
+        v.Room("Borealis");
+    });
+
     [Fact]
     public async Task One_request_blocks_several_resources_and_each_then_refuses_bookings()
     {
-        var venue = await Harness.SeedVenueAsync(v =>
-        {
-            v.Room("Aurora");
-            v.Room("Borealis");
-        });
+        var venue = await TwoRoomsAsync();
         var slot = venue.At(Monday, "12:00", "14:00");
 
         var blocks = Ok(await Maintenance.PlaceAsync(Block(slot, venue["Aurora"].Id, venue["Borealis"].Id), TestData.Admin));
@@ -59,11 +61,7 @@ public class MaintenanceAdministrationTests(DatabaseFixture database) : AdminTes
     [Fact]
     public async Task Cancelling_the_collisions_with_a_reason_places_the_block_and_frees_their_other_resources_for_the_wait_list()
     {
-        var venue = await Harness.SeedVenueAsync(v =>
-        {
-            v.Room("Aurora");
-            v.Room("Borealis");
-        });
+        var venue = await TwoRoomsAsync();
         var slot = venue.At(Monday, "09:00", "10:00");
         var both = Booked(await Engine.CreateAsync(Request(slot, venue["Aurora"].Id, venue["Borealis"].Id), TestData.Alice));
         var waiting = Assert.IsType<BookingResult.Queued>(await Engine.CreateAsync(Request(slot, venue["Borealis"].Id) with { JoinWaitlist = true }, TestData.Bob));

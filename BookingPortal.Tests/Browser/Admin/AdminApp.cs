@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -43,6 +44,16 @@ public sealed class AdminApp : IAsyncLifetime
 
     public T Service<T>() where T : notnull => Server.Services.GetRequiredService<T>();
 
+    /// <summary>A fresh location open around the clock with one floor, set up through the admin services.</summary>
+    public async Task<(LocationView Location, FloorView Floor)> OfficeAsync(string prefix, string timeZoneId)
+    {
+        var locations = Service<LocationAdministration>();
+        var location = Assert.IsType<AdminResult<LocationView>.Ok>(await locations.CreateAsync(
+            new LocationDefinition($"{prefix} {Guid.NewGuid():N}"[..(prefix.Length + 9)], timeZoneId, TestData.AllDayEveryDay().ToList()))).Value;
+        var floor = Assert.IsType<AdminResult<FloorView>.Ok>(await locations.AddFloorAsync(location.Id, new FloorDefinition("Open space", 0, 1000, 600))).Value;
+        return (location, floor);
+    }
+
     /// <summary>Signs in through the sign-in page, then opens <paramref name="path"/> and waits until its circuit is live.</summary>
     public static async Task SignInAsync(IPage page, string email, string path)
     {
@@ -62,6 +73,14 @@ public sealed class AdminApp : IAsyncLifetime
         }
 
         await Expect(page.GetByTestId(testId)).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Slow });
+    }
+
+    /// <summary>Picks the location the resources page shows.</summary>
+    public static async Task ChooseLocationAsync(IPage page, string name)
+    {
+        await page.GetByTestId("resources-location").ClickAsync();
+        await page.Locator(".rz-dropdown-item:visible", new() { HasText = name }).ClickAsync();
+        await Expect(page.GetByTestId("resources-location")).ToContainTextAsync(name);
     }
 
     /// <summary>An API client signed in with a bearer token, as an integration or the staff UI would be.</summary>

@@ -14,17 +14,13 @@ public sealed class ApprovalsAndAccessTests(BrowserFixture browser, AdminApp app
 {
     private static readonly string[] AdminPages = ["/admin/locations", "/admin/resources", "/admin/approvals", "/admin/users", "/admin/audit"];
 
-    /// <summary>A Berlin office open around the clock with one room that needs approval, set up through the admin services.</summary>
-    private async Task<(Guid RoomId, string TimeZoneId)> BoardroomAsync()
+    /// <summary>A Berlin office open around the clock with one room that needs approval.</summary>
+    private async Task<Guid> BoardroomAsync()
     {
-        var name = $"Approvals {Guid.NewGuid():N}"[..18];
-        var location = Assert.IsType<AdminResult<LocationView>.Ok>(await app.Service<LocationAdministration>().CreateAsync(
-            new LocationDefinition(name, "Europe/Berlin", TestData.AllDayEveryDay().ToList()))).Value;
-        var floor = Assert.IsType<AdminResult<FloorView>.Ok>(await app.Service<LocationAdministration>().AddFloorAsync(
-            location.Id, new FloorDefinition("Top", 0, 100, 60))).Value;
-        var room = Assert.IsType<AdminResult<ResourceView>.Ok>(await app.Service<ResourceAdministration>().CreateAsync(
-            new ResourceDefinition(location.Id, floor.Id, ResourceKind.Room, $"{name} Board", 12, RequiresApproval: true))).Value;
-        return (room.Id, location.TimeZone);
+        var (location, floor) = await app.OfficeAsync("Approvals", "Europe/Berlin");
+        var room = await app.Service<ResourceAdministration>().CreateAsync(
+            new ResourceDefinition(location.Id, floor.Id, ResourceKind.Room, $"{location.Name} Board", 12, RequiresApproval: true));
+        return Assert.IsType<AdminResult<ResourceView>.Ok>(room).Value.Id;
     }
 
     private static async Task<Guid> RequestAsync(HttpClient staff, Guid roomId, int daysAhead, string title)
@@ -41,7 +37,7 @@ public sealed class ApprovalsAndAccessTests(BrowserFixture browser, AdminApp app
     [Fact]
     public async Task A_request_for_an_approval_room_appears_in_the_open_queue_by_itself_and_is_approved_or_rejected_with_a_reason()
     {
-        var (roomId, _) = await BoardroomAsync();
+        var roomId = await BoardroomAsync();
         await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
         var page = scope.Page;
         await AdminApp.SignInAsync(page, AdminApp.AdminEmail, "/admin/approvals");
@@ -77,7 +73,7 @@ public sealed class ApprovalsAndAccessTests(BrowserFixture browser, AdminApp app
     [Fact]
     public async Task Staff_reach_no_admin_page_and_no_admin_endpoint()
     {
-        var (roomId, _) = await BoardroomAsync();
+        var roomId = await BoardroomAsync();
         await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
         var page = scope.Page;
         await AdminApp.SignInAsync(page, AdminApp.StaffEmail, "/");

@@ -12,16 +12,6 @@ namespace BookingPortal.Tests.Browser.Admin;
 [Collection(BrowserCollection.Name)]
 public sealed class ConsoleTests(BrowserFixture browser, AdminApp app) : IClassFixture<AdminApp>
 {
-    private async Task<(LocationView Location, FloorView Floor)> OfficeAsync()
-    {
-        var name = $"Office {Guid.NewGuid():N}"[..15];
-        var location = Assert.IsType<AdminResult<LocationView>.Ok>(await app.Service<LocationAdministration>().CreateAsync(
-            new LocationDefinition(name, "Asia/Tokyo", TestData.AllDayEveryDay().ToList()))).Value;
-        var floor = Assert.IsType<AdminResult<FloorView>.Ok>(await app.Service<LocationAdministration>().AddFloorAsync(
-            location.Id, new FloorDefinition("Open space", 0, 1000, 600))).Value;
-        return (location, floor);
-    }
-
     private static async Task<HttpStatusCode> SignInStatusAsync(HttpClient client, string email, string password) =>
         (await client.PostAsJsonAsync("/api/auth/login", new { email, password })).StatusCode;
 
@@ -67,7 +57,7 @@ public sealed class ConsoleTests(BrowserFixture browser, AdminApp app) : IClassF
     [Fact]
     public async Task The_audit_finds_who_did_what_to_a_booking_by_the_resource_name()
     {
-        var (location, floor) = await OfficeAsync();
+        var (location, floor) = await app.OfficeAsync("Office", "Asia/Tokyo");
         var room = Assert.IsType<AdminResult<ResourceView>.Ok>(await app.Service<ResourceAdministration>().CreateAsync(
             new ResourceDefinition(location.Id, floor.Id, ResourceKind.Room, $"{location.Name} Zen", 4))).Value;
         using var staff = await app.ApiAsync(AdminApp.StaffEmail);
@@ -98,13 +88,12 @@ public sealed class ConsoleTests(BrowserFixture browser, AdminApp app) : IClassF
     [Fact]
     public async Task Twelve_desks_are_created_at_once_each_on_a_free_spot_of_the_floor()
     {
-        var (location, floor) = await OfficeAsync();
+        var (location, floor) = await app.OfficeAsync("Office", "Asia/Tokyo");
         await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
         var page = scope.Page;
         await AdminApp.SignInAsync(page, AdminApp.AdminEmail, "/admin/resources");
         await AdminApp.OpenAsync(page, "/admin/resources", "admin-resources");
-        await page.GetByTestId("resources-location").ClickAsync();
-        await page.Locator(".rz-dropdown-item:visible", new() { HasText = location.Name }).ClickAsync();
+        await AdminApp.ChooseLocationAsync(page, location.Name);
 
         await page.GetByTestId("bulk-resources").ClickAsync();
         await page.GetByTestId("bulk-to").Locator("input").FillAsync("12");

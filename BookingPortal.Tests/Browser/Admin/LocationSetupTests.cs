@@ -61,7 +61,7 @@ public sealed class LocationSetupTests(BrowserFixture browser, AdminApp app) : I
 
         // ... and a room on it.
         await AdminApp.OpenAsync(page, "/admin/resources", "admin-resources");
-        await ChooseLocationAsync(page, name);
+        await AdminApp.ChooseLocationAsync(page, name);
         await page.GetByTestId("new-resource").ClickAsync();
         await page.GetByTestId("resource-name").FillAsync(room);
         await page.GetByTestId("save-resource").ClickAsync();
@@ -112,13 +112,6 @@ public sealed class LocationSetupTests(BrowserFixture browser, AdminApp app) : I
         var history = await staff.GetFromJsonAsync<JsonElement>($"/api/bookings/{bookingId}/history");
         Assert.Contains(history.EnumerateArray(), h => h.GetProperty("action").GetString() == "cancelled"
             && h.GetProperty("detail").GetString() == "The room is flooded");
-    }
-
-    private static async Task ChooseLocationAsync(IPage page, string name)
-    {
-        await page.GetByTestId("resources-location").ClickAsync();
-        await page.Locator(".rz-dropdown-item:visible", new() { HasText = name }).ClickAsync();
-        await Expect(page.GetByTestId("resources-location")).ToContainTextAsync(name);
     }
 
     /// <summary>Types into a Radzen date picker as a keyboard user would; it reads the text when the field loses focus.</summary>
