@@ -25,7 +25,7 @@ public class MaintenanceAdministrationTests(DatabaseFixture database) : AdminTes
 
         var blocks = Ok(await Maintenance.PlaceAsync(Block(slot, venue["Aurora"].Id, venue["Borealis"].Id), TestData.Admin));
 
-        Assert.Equal([venue["Aurora"].Id, venue["Borealis"].Id], blocks.Select(b => b.ResourceId).Order());
+        Assert.Equal(new[] { venue["Aurora"].Id, venue["Borealis"].Id }.Order(), blocks.Select(b => b.ResourceId).Order());
         Assert.All(blocks, b => Assert.Equal(("Carpet cleaning", TestData.Admin.UserId), (b.Reason, b.CreatedBy)));
         foreach (var room in new[] { "Aurora", "Borealis" })
         {
