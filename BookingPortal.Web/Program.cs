@@ -83,7 +83,6 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 
 app.MapBookingApi();
 app.MapAccountEndpoints();
-app.MapFloorImages();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -48,5 +48,3 @@ public sealed record ResourceView(
 
 public sealed record ResourceFilter(Guid? LocationId = null, Guid? FloorId = null, ResourceKind? Kind = null, int? MinCapacity = null,
     IReadOnlyList<string>? Features = null, bool IncludeInactive = false);
-
-public sealed record StoredImage(string ContentType, byte[] Content);

@@ -17,18 +17,13 @@ public sealed record FloorDefinition(string? Name, int SortOrder = 0, double? Pl
 public sealed record TimeZoneChoice(string Id, string Label);
 
 /// <summary>Admin changes to locations and their floors, each one transaction.</summary>
-public sealed class LocationAdministration(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time)
+/// <remarks>
+/// Uploading a floor's picture belongs to the floorplan editor (another issue), which stores it and points the floor
+/// at it; here a background is an https address or a path on this site, such as the editor's.
+/// </remarks>
+public sealed class LocationAdministration(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots)
 {
-    public const int MaxImageBytes = 5 * 1024 * 1024;
-    public const string ImagePath = "/floor-images/";
     private const int MaxClosures = 366;
-
-    private static readonly (string ContentType, byte[] Magic)[] ImageSignatures =
-    [
-        ("image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
-        ("image/jpeg", [0xFF, 0xD8, 0xFF]),
-        ("image/gif", "GIF8"u8.ToArray()),
-    ];
 
     /// <summary>
     /// Every IANA zone this machine knows, labelled with its current UTC offset. Windows hosts list Windows ids, which
@@ -116,6 +111,15 @@ public sealed class LocationAdministration(IDbContextFactory<BookingDbContext> c
         }
 
         var errors = await CheckAsync(db, floor.LocationId, definition, floorId, ct);
+        if (errors.IsEmpty && (definition.PlanWidth < floor.PlanWidth || definition.PlanHeight < floor.PlanHeight))
+        {
+            var shapes = await db.Resources.AsNoTracking().Where(r => r.FloorId == floorId && r.IsActive).Select(r => new { r.Name, r.Shape }).ToListAsync(ct);
+            if (shapes.FirstOrDefault(s => s.Shape.X + s.Shape.Width > definition.PlanWidth || s.Shape.Y + s.Shape.Height > definition.PlanHeight) is { } outside)
+            {
+                errors.Add("planWidth", $"{outside.Name} would fall outside the smaller plan; move it in the plan editor first.");
+            }
+        }
+
         if (!errors.IsEmpty)
         {
             return new AdminResult<FloorView>.Invalid(errors.ToDictionary());
@@ -125,43 +129,7 @@ public sealed class LocationAdministration(IDbContextFactory<BookingDbContext> c
         floor.Reorder(definition.SortOrder);
         floor.Resize(definition.PlanWidth!.Value, definition.PlanHeight!.Value);
         floor.SetBackgroundImage(definition.BackgroundImageUrl?.Trim());
-        await SaveDroppingUnusedImagesAsync(db, floor, ct);
-        return new AdminResult<FloorView>.Ok(FloorView.Of(floor));
-    }
-
-    /// <summary>Stores an uploaded PNG, JPEG, WebP or GIF (judged by its bytes, not its name) as the floor's background.</summary>
-    public async Task<AdminResult<FloorView>> UploadFloorImageAsync(Guid floorId, Stream content, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var floor = await db.Floors.FirstOrDefaultAsync(f => f.Id == floorId, ct);
-        if (floor is null)
-        {
-            return new AdminResult<FloorView>.NotFound();
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await content.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxImageBytes)
-            {
-                return Invalid<FloorView>("backgroundImage", $"The image can be at most {MaxImageBytes / 1024 / 1024} MB.");
-            }
-        }
-
-        var bytes = buffer.ToArray();
-        if (ContentTypeOf(bytes) is not { } contentType)
-        {
-            return Invalid<FloorView>("backgroundImage", "Upload a PNG, JPEG, WebP or GIF image.");
-        }
-
-        // Random rather than time-ordered: the id is the image's address, so it should not be guessable.
-        var image = new FloorImage(Guid.NewGuid(), floorId, contentType, bytes, time.GetUtcNow());
-        db.Set<FloorImage>().Add(image);
-        floor.SetBackgroundImage(ImagePath + image.Id);
-        await SaveDroppingUnusedImagesAsync(db, floor, ct);
+        await db.SaveChangesAsync(ct);
         return new AdminResult<FloorView>.Ok(FloorView.Of(floor));
     }
 
@@ -246,59 +214,34 @@ public sealed class LocationAdministration(IDbContextFactory<BookingDbContext> c
             errors.Add("sortOrder", "The order must be between -100 and 1000.");
         }
 
-        if (d.PlanWidth is not (> 0 and <= 100_000))
+        if (d.PlanWidth is not (>= 10 and <= 100_000))
         {
-            errors.Add("planWidth", "The plan width must be above 0 and at most 100000 plan units.");
+            errors.Add("planWidth", "The plan width must be between 10 and 100000 plan units.");
         }
 
-        if (d.PlanHeight is not (> 0 and <= 100_000))
+        if (d.PlanHeight is not (>= 10 and <= 100_000))
         {
-            errors.Add("planHeight", "The plan height must be above 0 and at most 100000 plan units.");
+            errors.Add("planHeight", "The plan height must be between 10 and 100000 plan units.");
         }
 
         if (!string.IsNullOrWhiteSpace(d.BackgroundImageUrl) && !IsImageAddress(d.BackgroundImageUrl.Trim()))
         {
-            errors.Add("backgroundImageUrl", "Use an https:// address of an image, or upload one.");
+            errors.Add("backgroundImageUrl", "Use an https:// address or a path on this site; upload pictures in the plan editor.");
         }
 
         return errors;
     }
 
-    /// <summary>Saves, and deletes uploads of the floor that its background no longer points at, in one transaction.</summary>
-    private static async Task SaveDroppingUnusedImagesAsync(BookingDbContext db, Floor floor, CancellationToken ct)
-    {
-        var kept = UploadedImageId(floor.BackgroundImageUrl) ?? Guid.Empty;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        await db.Set<FloorImage>().Where(i => i.FloorId == floor.Id && i.Id != kept).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
-    }
-
-    private static Guid? UploadedImageId(string? url) =>
-        url is not null && url.StartsWith(ImagePath, StringComparison.Ordinal) && Guid.TryParse(url[ImagePath.Length..], out var id) ? id : null;
-
     /// <summary>
-    /// Only https images elsewhere (the page's content security policy allows no other scheme) or this app's uploads,
-    /// which may be put back after switching to a URL by mistake.
+    /// An https image elsewhere (the content security policy allows no other scheme) or a path on this site; a
+    /// protocol-relative "//host" would leave the site.
     /// </summary>
     private static bool IsImageAddress(string url) =>
-        url.Length <= 2000 && (UploadedImageId(url) is not null
+        url.Length <= 2000 && !url.Any(char.IsWhiteSpace)
+        && ((url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal))
             || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(uri.Host)));
-
-    private static string? ContentTypeOf(byte[] bytes)
-    {
-        if (bytes.Length >= 12 && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) && bytes.AsSpan(8, 4).SequenceEqual("WEBP"u8))
-        {
-            return "image/webp";
-        }
-
-        return ImageSignatures.FirstOrDefault(s => bytes.AsSpan().StartsWith(s.Magic)).ContentType;
-    }
 
     private static bool IsName(string? name) => !string.IsNullOrWhiteSpace(name) && name.Trim().Length <= 100 && !name.Any(char.IsControl);
 
     private static string Offset(TimeSpan offset) => (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString(@"hh\:mm");
-
-    private static AdminResult<T> Invalid<T>(string field, string message) =>
-        new AdminResult<T>.Invalid(new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -52,15 +52,6 @@ public sealed class ResourceCatalog(IDbContextFactory<BookingDbContext> contexts
             .ToList();
     }
 
-    /// <summary>An uploaded floor plan background (see <see cref="LocationAdministration.UploadFloorImageAsync"/>).</summary>
-    public async Task<StoredImage?> FloorImageAsync(Guid id, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Set<FloorImage>().AsNoTracking().Where(i => i.Id == id)
-            .Select(i => new StoredImage(i.ContentType, i.Content))
-            .FirstOrDefaultAsync(ct);
-    }
-
     private static IQueryable<Resource> Filter(IQueryable<Resource> query, ResourceFilter filter)
     {
         if (!filter.IncludeInactive)

@@ -13,7 +13,7 @@ public abstract class AdminTestBase : IClassFixture<DatabaseFixture>
     protected AdminTestBase(DatabaseFixture database)
     {
         Harness = new EngineHarness(database.ConnectionString);
-        Locations = new LocationAdministration(Harness.Contexts, Harness.Snapshots, Harness.Clock);
+        Locations = new LocationAdministration(Harness.Contexts, Harness.Snapshots);
         Resources = new ResourceAdministration(Harness.Contexts, Harness.Snapshots);
         Maintenance = new MaintenanceAdministration(Harness.Contexts, Harness.Engine, Harness.Clock);
         Catalog = new ResourceCatalog(Harness.Contexts);
