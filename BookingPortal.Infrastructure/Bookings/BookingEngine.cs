@@ -23,6 +23,8 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
     private const string UniqueViolation = "23505";
     private const int AttemptsWhenDeadlocked = 4;
 
+    private readonly WaitlistPromotion waitlist = new(contexts);
+
     public Task<BookingResult> CreateAsync(CreateBookingCommand command, Actor actor, CancellationToken ct = default) =>
         RetryWhenDeadlockedAsync(() => CreateOnceAsync(command, actor, ct), ct);
 
@@ -198,49 +200,19 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
             (booking, _, now) => booking.Reject(actor, now, Trim(reason)), ct);
 
     /// <summary>
-    /// Gives freed slots to wait-listed requests, oldest request first. Each promotion is its own transaction and the
-    /// exclusion constraint decides, so two passes running at once cannot promote into the same slot.
+    /// Gives freed slots to wait-listed requests, oldest request first (see <see cref="WaitlistPromotion"/>). Each group
+    /// of requests sharing resources is one transaction, so two passes running at once cannot promote into one slot.
     /// </summary>
     public async Task<int> PromotePendingAsync(IReadOnlyCollection<Guid>? resourceIds = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        List<Guid> candidates;
-        await using (var db = await contexts.CreateDbContextAsync(ct))
-        {
-            var pending = db.Bookings.AsNoTracking().Where(b => b.Status == BookingStatus.Pending && b.Start > now);
-            if (resourceIds is not null)
-            {
-                pending = pending.Where(b => b.Allocations.Any(a => resourceIds.Contains(a.ResourceId)));
-            }
-
-            candidates = await pending.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Select(b => b.Id).Take(500).ToListAsync(ct);
-        }
-
         var promoted = 0;
-        foreach (var id in candidates)
+        foreach (var group in await waitlist.GroupsAsync(resourceIds, now, ct))
         {
-            if (await RetryWhenDeadlockedAsync(() => PromoteOneAsync(id, now, ct), ct))
-            {
-                promoted++;
-            }
+            promoted += await RetryWhenDeadlockedAsync(() => waitlist.PromoteAsync(group, now, ct), ct);
         }
 
         return promoted;
-    }
-
-    private async Task<bool> PromoteOneAsync(Guid bookingId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var booking = await LoadForWriteAsync(db, bookingId, ct);
-        if (booking is not { Status: BookingStatus.Pending })
-        {
-            return false;
-        }
-
-        var ids = booking.ResourceIds.ToList();
-        var requiresApproval = await db.Resources.AnyAsync(r => ids.Contains(r.Id) && r.Rules.RequiresApproval, ct);
-        booking.Promote(requiresApproval, now);
-        return await SaveAsync(db, booking, ct) is null;
     }
 
     private Task<BookingResult> TransitionAsync(Guid bookingId, Actor actor, uint? expectedVersion,
