@@ -93,6 +93,9 @@ public sealed class Notification
 
     public void MarkRead(DateTimeOffset now) => ReadAt ??= now;
 
+    /// <summary>Mail was handed to the server, or refused for good; either way it is not attempted again.</summary>
+    public void MarkEmailed(DateTimeOffset now) => EmailedAt ??= now;
+
     private static string Describe(Booking booking, Location location)
     {
         var start = location.ToLocal(booking.Start);
