@@ -9,6 +9,12 @@ namespace BookingPortal.Infrastructure.Scheduling;
 public static class SchedulingSetup
 {
     /// <summary>
+    /// Also the cluster's name in Quartz's tables. A named scheduler keeps the clock it is given to itself, where the
+    /// default one would share the container's <see cref="TimeProvider"/> (which tests replace).
+    /// </summary>
+    public const string SchedulerName = "BookingPortal";
+
+    /// <summary>
     /// The sweeps, the notification inbox and outbox, and (with <c>Scheduling:Enabled</c>) a Quartz scheduler that runs
     /// them from its ADO job store in the app's PostgreSQL database, clustered with every other instance (ADR 008).
     /// </summary>
@@ -27,11 +33,9 @@ public static class SchedulingSetup
             return services;
         }
 
-        services.AddQuartz(quartz =>
+        services.AddQuartz(SchedulerName, quartz =>
         {
-            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = "BookingPortal");
-            // Quartz would otherwise take the container's TimeProvider, which tests replace with a clock they move by
-            // hand; firing follows the real clock, and the jobs read the app's clock for what is due.
+            // Firing follows the real clock; the jobs read the app's TimeProvider for what is due.
             quartz.UseTimeProvider(TimeProvider.System);
             quartz.UsePersistentStore(store =>
             {
@@ -52,7 +56,7 @@ public static class SchedulingSetup
             Every<ExpiryJob>(quartz, "expiry", options.ExpiryInterval);
             Every<EmailDeliveryJob>(quartz, "email-delivery", options.EmailInterval);
         });
-        services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+        services.AddQuartzHostedService(SchedulerName, hosted => hosted.WaitForJobsToComplete = true);
         return services;
     }
 
