@@ -34,6 +34,16 @@ public sealed class SmtpSink : IAsyncDisposable
         .Select(line => line![(header.Length + 1)..].Trim())
         .ToList();
 
+    /// <summary>A message's body as text, decoded when it was sent base64-encoded (as UTF-8 text is).</summary>
+    public static string Body(string message)
+    {
+        var split = message.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var (headers, body) = (message[..split], message[(split + 4)..]);
+        return headers.Contains("Content-Transfer-Encoding: base64", StringComparison.OrdinalIgnoreCase)
+            ? Encoding.UTF8.GetString(Convert.FromBase64String(body.Replace("\r\n", "", StringComparison.Ordinal)))
+            : body;
+    }
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
