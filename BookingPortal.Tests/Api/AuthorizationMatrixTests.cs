@@ -40,6 +40,9 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
         ["POST /api/bookings/{id}/reject"] = [401, 403, 403, 403, 200],
         ["GET /api/bookings/{id}/history"] = [401, 200, 403, 200, 200],
         ["POST /api/bookings/process-pending"] = [401, 403, 403, 403, 200],
+        ["GET /api/notifications"] = [401, 200, 200, 200, 200],
+        ["POST /api/notifications/{id}/read"] = [401, 204, 404, 404, 404],
+        ["POST /api/notifications/read-all"] = [401, 200, 200, 200, 200],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -75,7 +78,7 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
     [Fact]
     public void The_matrix_covers_every_api_endpoint()
     {
-        Assert.Equal(18, Matrix.Count);
+        Assert.Equal(21, Matrix.Count);
         Assert.All(Matrix.Values, row => Assert.Equal(5, row.Length));
     }
 
@@ -105,6 +108,17 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
         var response = await alice.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { api.Venue[room].Id }, start, end, title = "Owned" });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A notification of the owner's: an operator cancelled one of their bookings.</summary>
+    private async Task<Guid> OwnedNotificationAsync()
+    {
+        var booking = await OwnedBookingAsync();
+        using var olga = api.As(ApiFixture.Olga);
+        (await olga.PostAsJsonAsync($"/api/bookings/{booking}/cancel", new { reason = "Matrix" })).EnsureSuccessStatusCode();
+        using var alice = api.As(ApiFixture.Alice);
+        var mine = await alice.GetFromJsonAsync<JsonElement>("/api/notifications?limit=200");
+        return mine.GetProperty("items").EnumerateArray().First(n => n.GetProperty("bookingId").GetGuid() == booking).GetProperty("id").GetGuid();
     }
 
     private async Task<Guid> FreshResourceAsync()
@@ -181,6 +195,12 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
                 return await client.GetAsync($"/api/bookings/{await OwnedBookingAsync()}/history");
             case "POST /api/bookings/process-pending":
                 return await client.PostAsync("/api/bookings/process-pending", null);
+            case "GET /api/notifications":
+                return await client.GetAsync("/api/notifications");
+            case "POST /api/notifications/{id}/read":
+                return await client.PostAsync($"/api/notifications/{await OwnedNotificationAsync()}/read", null);
+            case "POST /api/notifications/read-all":
+                return await client.PostAsync("/api/notifications/read-all", null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call written for this endpoint.");
         }
