@@ -21,7 +21,13 @@ public static class SchedulingSetup
     public static IServiceCollection AddBookingScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(SchedulingOptions.Section);
-        services.Configure<SchedulingOptions>(section);
+        services.AddOptions<SchedulingOptions>().Bind(section)
+            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval,
+                    o.ClusterCheckinInterval, o.ClusterCheckinMisfireThreshold }.All(t => t >= TimeSpan.FromSeconds(1)),
+                "Scheduling intervals must be at least one second.")
+            .Validate(o => o.DefaultNoShowGracePeriod >= TimeSpan.Zero && o.DefaultNoShowGracePeriod <= TimeSpan.FromHours(4),
+                "Scheduling:DefaultNoShowGracePeriod must be between 0 and 4 hours.")
+            .ValidateOnStart();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<BookingSweeps>();
         services.AddSingleton<NotificationInbox>();

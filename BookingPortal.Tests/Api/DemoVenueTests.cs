@@ -21,7 +21,11 @@ public sealed class DemoVenueFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _connectionString = await TestDatabase.CreateMigratedDatabaseAsync("demo");
-        Server = new AppServer(_connectionString, new Dictionary<string, string> { ["DemoData:Seed"] = "true" });
+        Server = new AppServer(_connectionString, new Dictionary<string, string>
+        {
+            ["DemoData:Seed"] = "true",
+            ["Scheduling:DefaultNoShowGracePeriod"] = "00:10:00",
+        });
         // Building the host runs Program, which seeds before the server starts listening.
         _ = Server.Services;
     }
@@ -48,6 +52,7 @@ public sealed class DemoVenueTests(DemoVenueFixture fixture) : IClassFixture<Dem
         var hq = await db.Locations.SingleAsync(l => l.Name == DemoVenueSeeder.LocationName);
 
         Assert.Equal("Europe/Berlin", hq.TimeZoneId);
+        Assert.Equal(TimeSpan.FromMinutes(10), hq.NoShowGracePeriod);
         Assert.Equal(
             [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday],
             hq.OpeningHours.Select(i => i.Day).ToArray());

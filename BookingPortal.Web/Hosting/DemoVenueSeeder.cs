@@ -4,8 +4,10 @@ using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingPortal.Web.Hosting;
@@ -21,6 +23,7 @@ public sealed class DemoVenueSeeder(
     NpgsqlDataSource dataSource,
     BookingEngine engine,
     TimeProvider time,
+    IOptions<SchedulingOptions> scheduling,
     ILogger<DemoVenueSeeder> logger)
 {
     public const string LocationName = "HQ";
@@ -122,6 +125,7 @@ public sealed class DemoVenueSeeder(
         var weekdays = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
         var location = new Location(Guid.CreateVersion7(), LocationName, TimeZoneId,
             weekdays.Select(day => new OpeningInterval(day, Opens, Closes)));
+        location.SetNoShowGracePeriod(scheduling.Value.DefaultNoShowGracePeriod);
         var ground = new Floor(Guid.CreateVersion7(), location.Id, "Ground floor", 0, PlanWidth, PlanHeight);
         var first = new Floor(Guid.CreateVersion7(), location.Id, "First floor", 1, PlanWidth, PlanHeight);
 
