@@ -2,6 +2,7 @@ using System.Text.Json;
 using BookingPortal.Domain.Notifications;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Notifications;
+using BookingPortal.Infrastructure.Persistence;
 using BookingPortal.Tests.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,13 +40,16 @@ public class NotificationTests : SweepTestBase
     }
 
     [Fact]
-    public async Task A_change_that_is_not_saved_leaves_no_notification()
+    public async Task A_change_whose_transaction_fails_leaves_no_notification()
     {
         var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
         var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), TestData.Alice));
+        await using var db = await Harness.Contexts.CreateDbContextAsync();
+        var loaded = await db.Bookings.Include(b => b.Allocations).SingleAsync(b => b.Id == booking.Id);
+        loaded.Cancel(TestData.Operator, Harness.Clock.GetUtcNow(), "double-booked by mistake");
         Booked(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, Title: "Retro"), TestData.Alice));
 
-        Assert.IsType<BookingResult.Stale>(await Engine.CancelAsync(booking.Id, TestData.Operator, null, expectedVersion: booking.Version));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => SlotLocks.SaveAsync(db, loaded.ResourceIds, default));
 
         Assert.Empty(await NotificationsOfAsync(TestData.Alice.UserId));
     }
