@@ -3,40 +3,40 @@ using Quartz;
 
 namespace BookingPortal.Infrastructure.Scheduling;
 
-// Each job is one pass of a sweep. DisallowConcurrentExecution holds across the cluster: a pass that outlasts its
-// interval is not started again on another instance until it ends.
-
+/// <summary>
+/// One pass of a sweep per firing. DisallowConcurrentExecution (inherited by every job here) holds across the cluster:
+/// a pass that outlasts its interval is not started again on another instance until it ends.
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class PromotionSweepJob(BookingSweeps sweeps) : IJob
+public abstract class PassJob : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await sweeps.PromoteWaitingAsync(cancellationToken);
+        await RunAsync(cancellationToken);
+
+    protected abstract Task RunAsync(CancellationToken ct);
 }
 
-[DisallowConcurrentExecution]
-public sealed class NoShowReleaseJob(BookingSweeps sweeps) : IJob
+public sealed class PromotionSweepJob(BookingSweeps sweeps) : PassJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await sweeps.ReleaseNoShowsAsync(cancellationToken);
+    protected override Task RunAsync(CancellationToken ct) => sweeps.PromoteWaitingAsync(ct);
 }
 
-[DisallowConcurrentExecution]
-public sealed class CompletionJob(BookingSweeps sweeps) : IJob
+public sealed class NoShowReleaseJob(BookingSweeps sweeps) : PassJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await sweeps.CompleteEndedAsync(cancellationToken);
+    protected override Task RunAsync(CancellationToken ct) => sweeps.ReleaseNoShowsAsync(ct);
 }
 
-[DisallowConcurrentExecution]
-public sealed class ExpiryJob(BookingSweeps sweeps) : IJob
+public sealed class CompletionJob(BookingSweeps sweeps) : PassJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await sweeps.ExpireStaleRequestsAsync(cancellationToken);
+    protected override Task RunAsync(CancellationToken ct) => sweeps.CompleteEndedAsync(ct);
 }
 
-[DisallowConcurrentExecution]
-public sealed class EmailDeliveryJob(EmailOutbox outbox) : IJob
+public sealed class ExpiryJob(BookingSweeps sweeps) : PassJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        await outbox.SendPendingAsync(cancellationToken);
+    protected override Task RunAsync(CancellationToken ct) => sweeps.ExpireStaleRequestsAsync(ct);
+}
+
+public sealed class EmailDeliveryJob(EmailOutbox outbox) : PassJob
+{
+    protected override Task RunAsync(CancellationToken ct) => outbox.SendPendingAsync(ct);
 }
