@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class DependencyInjection
         services.AddSingleton<BookingQueries>();
         services.AddSingleton<ResourceCatalog>();
         services.AddSingleton<ResourceAdministration>();
+        services.AddSingleton<OperatorAssignments>();
         return services;
     }
 }
