@@ -93,6 +93,15 @@ public static class BookingPolicy
                 : $"{message} Occurrence(s) on {string.Join(", ", days.Select(d => d.ToString("ddd yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
         }
 
+        // The database would refuse a series whose own blocked ranges overlap, with no one else to blame in the answer.
+        foreach (var resource in resources)
+        {
+            if (occurrences.Zip(occurrences.Skip(1)).Any(pair => resource.BlockedRangeFor(pair.First).Overlaps(resource.BlockedRangeFor(pair.Second))))
+            {
+                errors.Add("recurrence.interval", $"With {resource.Name}'s buffers before and after, occurrences would overlap each other; choose a longer interval.");
+            }
+        }
+
         return errors;
     }
 

@@ -150,8 +150,9 @@ public sealed record Recurrence
             var range = first;
             if (day != firstDay && !TimeRange.TryCreate(location.ToUtc(day, startTime), location.ToUtc(day.AddDays(endDayOffset), endTime), out range))
             {
-                // Only a first booking that spans the hour clocks go back can end "before" its start on the wall clock.
-                errors.Add("recurrence", $"On {Describe(day)} the booking would end before it starts on the wall clock; choose a start outside the daylight-saving change.");
+                // The skipped hour of a spring change can swallow a whole booking; a first booking across the repeated
+                // autumn hour can end "before" its start on the wall clock.
+                errors.Add("recurrence", $"On {Describe(day)} a daylight-saving change leaves no time for the booking's wall-clock times; choose another start time.");
                 break;
             }
 
