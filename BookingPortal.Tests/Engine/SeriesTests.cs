@@ -17,6 +17,14 @@ public class SeriesTests(DatabaseFixture database) : EngineTestBase(database)
     private static IReadOnlyDictionary<string, string[]> Refused(SeriesResult result) =>
         Assert.IsType<BookingResult.Invalid>(Assert.IsType<SeriesResult.Failed>(result).Outcome).Errors;
 
+    /// <summary>Books Aurora weekly from Monday 10:00; the series must be refused whole, with one message about the start.</summary>
+    private async Task<string> TheOnlyStartErrorAsync(Venue venue, int weeks)
+    {
+        var errors = Refused(await Engine.CreateSeriesAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), Weekly(count: weeks), TestData.Alice));
+        Assert.Equal(0, await Harness.BookingCountAsync(venue["Aurora"].Id));
+        return Assert.Single(errors["start"]);
+    }
+
     [Fact]
     public async Task A_weekly_series_keeps_nine_oclock_in_Berlin_across_the_march_change()
     {
@@ -97,12 +105,11 @@ public class SeriesTests(DatabaseFixture database) : EngineTestBase(database)
         }
 
         Harness.Snapshots.Forget(venue["Aurora"].Id);
-        var errors = Refused(await Engine.CreateSeriesAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), Weekly(count: 4), TestData.Alice));
 
-        var message = Assert.Single(errors["start"]);
+        var message = await TheOnlyStartErrorAsync(venue, weeks: 4);
+
         Assert.Contains("2027-03-15", message);
         Assert.DoesNotContain("2027-03-08", message);
-        Assert.Equal(0, await Harness.BookingCountAsync(venue["Aurora"].Id));
     }
 
     [Fact]
@@ -110,12 +117,10 @@ public class SeriesTests(DatabaseFixture database) : EngineTestBase(database)
     {
         var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora").WithRules(r => r with { Horizon = TimeSpan.FromDays(20) }));
 
-        var errors = Refused(await Engine.CreateSeriesAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), Weekly(count: 5), TestData.Alice));
+        var message = await TheOnlyStartErrorAsync(venue, weeks: 5);
 
-        var message = Assert.Single(errors["start"]);
         Assert.Contains("at most 20 days ahead", message);
         Assert.Contains("Mon 2027-03-22, Mon 2027-03-29", message);
-        Assert.Equal(0, await Harness.BookingCountAsync(venue["Aurora"].Id));
     }
 
     [Fact]
