@@ -41,6 +41,7 @@ internal static class IdentitySetup
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
+            options.AccessDeniedPath = "/account/access-denied";
             options.SlidingExpiration = true;
         });
 
