@@ -33,6 +33,30 @@ internal static class ConflictAdvisor
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Holding allocations of these resources that meet any of the windows. A series' windows can be spread over a year
+    /// or more; asking per (resource, window) pair, which the allocations' GiST index answers, avoids one window
+    /// spanning them all, which would load every reservation in between.
+    /// </summary>
+    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, IReadOnlyList<TimeRange> windows,
+        CancellationToken ct)
+    {
+        var ids = resourceIds.ToArray();
+        var starts = windows.Select(w => w.Start).ToArray();
+        var ends = windows.Select(w => w.End).ToArray();
+        return db.Allocations
+            .FromSql($"""
+                SELECT * FROM allocations WHERE id IN (
+                    SELECT a.id
+                    FROM unnest({ids}) AS r(id)
+                    CROSS JOIN unnest({starts}, {ends}) AS w(s, e)
+                    JOIN allocations a ON a.resource_id = r.id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
+                    WHERE a.holds)
+                """)
+            .AsNoTracking()
+            .ToListAsync(ct);
+    }
+
     public static List<ConflictingRange> Collisions(IReadOnlyCollection<Resource> resources, TimeRange range, IEnumerable<Allocation> holding) =>
         resources.SelectMany(r => holding
                 .Where(a => a.ResourceId == r.Id && a.Blocked.Overlaps(r.BlockedRangeFor(range)))
@@ -77,8 +101,9 @@ internal static class ConflictAdvisor
         var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
         var reach = SuggestionWindow + MaxBuffer;
         var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
-        var span = new TimeRange(occurrences[0].Start, occurrences.Max(o => o.End));
-        var holding = await HoldingAsync(db, ids, span.Widen(reach, reach), ignoreBookingId, ct);
+        var holding = occurrences.Count == 1
+            ? await HoldingAsync(db, ids, occurrences[0].Widen(reach, reach), ignoreBookingId, ct)
+            : await HoldingAsync(db, ids, occurrences.Select(o => o.Widen(reach, reach)).ToList(), ct);
 
         var clashing = occurrences.Where(o => Collisions(resources, o, holding).Count > 0).ToList();
         var conflicts = clashing.SelectMany(o => Collisions(resources, o, holding))
