@@ -111,6 +111,14 @@ public class ApiFixture : IAsyncLifetime
         Assert.True(errors.IsEmpty, errors.ToString());
     }
 
+    /// <summary>A booking request carrying an Idempotency-Key, as a client retrying after a lost answer sends it.</summary>
+    public static async Task<HttpResponseMessage> PostBookingAsync(HttpClient client, object body, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await client.SendAsync(request);
+    }
+
     public HttpClient Anonymous() => _server!.CreateClient();
 
     public HttpClient As(Actor actor)

@@ -141,15 +141,8 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var hour = FreshHour();
         var before = await api.CountAsync("SELECT count(*) FROM bookings");
 
-        async Task<HttpResponseMessage> SendAsync(int count)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
-            {
-                Content = JsonContent.Create(SeriesBody(Tuesday, hour, "Borealis", new { frequency = "weekly", count })),
-            };
-            request.Headers.Add("Idempotency-Key", $"series-{hour.From}");
-            return await alice.SendAsync(request);
-        }
+        Task<HttpResponseMessage> SendAsync(int count) =>
+            ApiFixture.PostBookingAsync(alice, SeriesBody(Tuesday, hour, "Borealis", new { frequency = "weekly", count }), $"series-{hour.From}");
 
         var first = await SendAsync(3);
         var replay = await SendAsync(3);
