@@ -1,5 +1,7 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,10 @@ public static class DependencyInjection
         services.AddSingleton<BookingQueries>();
         services.AddSingleton<ResourceCatalog>();
         services.AddSingleton<ResourceAdministration>();
+        services.AddSingleton<OperatorAssignments>();
+        services.AddSingleton<LiveUpdates>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;
     }
 }

@@ -23,6 +23,11 @@ builder.Services.AddBookingScheduling(builder.Configuration);
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 builder.Services.AddRadzenComponents();
+builder.Services.AddRadzenCookieThemeService(options =>
+{
+    options.Name = ThemeCookie.Name;
+    options.Duration = TimeSpan.FromDays(365);
+});
 builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
@@ -57,6 +62,8 @@ if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment())
 
 if (!app.Environment.IsDevelopment())
 {
+    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+        pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
     app.UseHsts();
 }
 

@@ -50,6 +50,12 @@ public sealed class Booking : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CheckedInAt { get; private set; }
+
+    /// <summary>
+    /// How many changes the booking has seen. Counting makes every change rewrite the booking row, a move to other
+    /// resources included, which is what bumps its version and lets the database announce it.
+    /// </summary>
+    public int Revision { get; private set; }
     public string? StatusReason { get; private set; }
 
     /// <summary>Row version for optimistic concurrency (PostgreSQL xmin).</summary>
@@ -247,8 +253,11 @@ public sealed class Booking : AggregateRoot
         Raise(new BookingStatusChanged(Id, from, to, now, actor, reason));
     }
 
-    private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail) =>
+    private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail)
+    {
+        Revision++;
         _history.Add(new BookingHistoryEntry(Id, now, actorId, action, from, to, detail));
+    }
 
     private static string RequireTitle(string title)
     {

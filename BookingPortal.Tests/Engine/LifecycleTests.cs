@@ -79,8 +79,9 @@ public class LifecycleTests(DatabaseFixture database) : EngineTestBase(database)
 
         Assert.IsType<BookingResult.Forbidden>(await Engine.CancelAsync(booking.Id, TestData.Bob, null));
         Assert.IsType<BookingResult.Forbidden>(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, Title: "Mine now"), TestData.Bob));
-        Assert.IsType<BookingResult.Forbidden>(await Engine.ApproveAsync(booking.Id, TestData.Operator));
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, "room needed for visitors"));
+        Assert.IsType<BookingResult.Forbidden>(await Engine.ApproveAsync(booking.Id, TestData.OperatorAt(venue.Location)));
+        Assert.IsType<BookingResult.Forbidden>(await Engine.CancelAsync(booking.Id, TestData.Operator, "assigned nowhere"));
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), "room needed for visitors"));
     }
 
     [Fact]
@@ -125,5 +126,22 @@ public class LifecycleTests(DatabaseFixture database) : EngineTestBase(database)
 
         Assert.Equal(0, await Harness.HoldingAllocationsAsync(venue["Aurora"].Id));
         Booked(await Engine.CreateAsync(Request(slot, venue["Aurora"].Id), TestData.Bob));
+    }
+
+    [Fact]
+    public async Task Moving_a_booking_to_another_room_gives_it_a_new_version()
+    {
+        var venue = await Harness.SeedVenueAsync(v =>
+        {
+            v.Room("From");
+            v.Room("To");
+        });
+        var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "09:00", "10:00"), venue["From"].Id), TestData.Alice));
+
+        var moved = Booked(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, ResourceIds: [venue["To"].Id]), TestData.Alice));
+
+        Assert.NotEqual(booking.Version, moved.Version);
+        Assert.IsType<BookingResult.Stale>(await Engine.ChangeAsync(
+            new ChangeBookingCommand(booking.Id, Title: "Late edit", ExpectedVersion: booking.Version), TestData.Alice));
     }
 }

@@ -25,7 +25,7 @@ public class NotificationTests : SweepTestBase
         var ownCancel = Booked(await Engine.CreateAsync(Request(slot, venue["Aurora"].Id), TestData.Alice));
         Booked(await Engine.CancelAsync(ownCancel.Id, TestData.Alice, "not needed"));
         var cancelled = Booked(await Engine.CreateAsync(Request(slot, venue["Aurora"].Id), TestData.Alice));
-        Booked(await Engine.CancelAsync(cancelled.Id, TestData.Operator, "visitors from the board"));
+        Booked(await Engine.CancelAsync(cancelled.Id, TestData.OperatorAt(venue.Location), "visitors from the board"));
         var approved = Booked(await Engine.CreateAsync(Request(slot, venue["Board"].Id), TestData.Alice));
         Booked(await Engine.ApproveAsync(approved.Id, TestData.Admin));
 
@@ -62,15 +62,29 @@ public class NotificationTests : SweepTestBase
         await using var listener = new NpgsqlConnection(Harness.ConnectionString);
         await listener.OpenAsync();
         var announced = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        listener.Notification += (_, e) => announced.TrySetResult(e.Payload);
+        // The booking's own change is announced on the same channel.
+        listener.Notification += (_, e) =>
+        {
+            if (e.Payload.Contains("\"notification.created\"", StringComparison.Ordinal))
+            {
+                announced.TrySetResult(e.Payload);
+            }
+        };
         await using (var listen = new NpgsqlCommand("LISTEN booking_portal_changes", listener))
         {
             await listen.ExecuteNonQueryAsync();
         }
 
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, null));
-        var waiting = listener.WaitAsync();
-        var payload = JsonDocument.Parse(await announced.Task.WaitAsync(TimeSpan.FromSeconds(30))).RootElement;
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), null));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!announced.Task.IsCompleted)
+            {
+                await listener.WaitAsync(timeout.Token);
+            }
+        }
+
+        var payload = JsonDocument.Parse(await announced.Task).RootElement;
 
         var notification = Assert.Single(await NotificationsOfAsync(TestData.Alice.UserId));
         Assert.Equal("notification.created", payload.GetProperty("type").GetString());
@@ -78,7 +92,6 @@ public class NotificationTests : SweepTestBase
         Assert.Equal(TestData.Alice.UserId, payload.GetProperty("userId").GetString());
         Assert.Equal(0, payload.GetProperty("locationIds").GetArrayLength());
         Assert.Equal(0, payload.GetProperty("resourceIds").GetArrayLength());
-        await waiting;
     }
 
     [Fact]
@@ -86,7 +99,7 @@ public class NotificationTests : SweepTestBase
     {
         var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
         var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), TestData.Alice));
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, "fire drill"));
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), "fire drill"));
         await using var sink = new SmtpSink();
         var outbox = Outbox(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, From = "Rooms <rooms@example.test>" });
 
@@ -108,7 +121,7 @@ public class NotificationTests : SweepTestBase
     {
         var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
         var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), TestData.Alice));
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, null));
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), null));
 
         Assert.Equal(0, await Outbox(new SmtpOptions()).SendPendingAsync(default));
 

@@ -22,6 +22,7 @@ public sealed class DemoVenueSeeder(
     IDbContextFactory<BookingDbContext> contexts,
     NpgsqlDataSource dataSource,
     BookingEngine engine,
+    OperatorAssignments assignments,
     TimeProvider time,
     IOptions<SchedulingOptions> scheduling,
     ILogger<DemoVenueSeeder> logger)
@@ -65,6 +66,7 @@ public sealed class DemoVenueSeeder(
 
         var (actors, usersCreated) = await EnsureUsersAsync(ct);
         var (location, resourcesCreated) = await EnsureVenueAsync(ct);
+        await EnsureOperatorsAsync(actors, location, ct);
         var bookingsCreated = await EnsureBookingsAsync(location, actors, ct);
         await lockTransaction.CommitAsync(ct);
 
@@ -112,6 +114,23 @@ public sealed class DemoVenueSeeder(
         }
 
         return (actors, created);
+    }
+
+    /// <summary>Demo operators look after HQ. Assignments are topped up, never taken away, like roles.</summary>
+    private async Task EnsureOperatorsAsync(IReadOnlyList<Actor> actors, Location location, CancellationToken ct)
+    {
+        foreach (var actor in actors.Where(a => a.Roles.HasFlag(Roles.Operator) && !a.IsAdmin))
+        {
+            var current = await assignments.GetAsync(actor.UserId, ct);
+            if (!current.Contains(location.Id))
+            {
+                var errors = await assignments.SetAsync(actor.UserId, current.Append(location.Id), ct);
+                if (!errors.IsEmpty)
+                {
+                    throw new InvalidOperationException($"Demo data: could not assign {actor.Email} to {location.Name}: {errors}");
+                }
+            }
+        }
     }
 
     private async Task<(Location Location, int Created)> EnsureVenueAsync(CancellationToken ct)

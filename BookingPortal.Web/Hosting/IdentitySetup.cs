@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +41,7 @@ internal static class IdentitySetup
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
+            options.AccessDeniedPath = "/account/access-denied";
             options.SlidingExpiration = true;
         });
 
@@ -56,6 +58,7 @@ internal static class IdentitySetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddTransient<IClaimsTransformation, OperatorLocationClaims>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
