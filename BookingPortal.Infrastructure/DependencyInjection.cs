@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton<ApprovalQueue>();
         services.AddSingleton<BookingAudit>();
         services.AddSingleton<UserAdministration>();
+        services.AddSingleton<OperatorAssignments>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());

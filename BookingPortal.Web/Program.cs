@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Scheduling;
 using BookingPortal.Web.Api;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
@@ -17,6 +18,7 @@ builder.WebHost.UseStaticWebAssets();
 
 var (connectionString, embeddedDatabase) = await DatabaseStartup.ResolveAsync(builder);
 builder.Services.AddBookingInfrastructure(connectionString);
+builder.Services.AddBookingScheduling(builder.Configuration);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();

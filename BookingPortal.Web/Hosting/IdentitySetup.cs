@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -61,6 +62,7 @@ internal static class IdentitySetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddTransient<IClaimsTransformation, OperatorLocationClaims>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
