@@ -10,6 +10,9 @@ namespace BookingPortal.Infrastructure.Identity;
 
 public sealed record UserView(string Id, string Email, string? DisplayName, IReadOnlyList<string> Roles, bool IsLockedOut);
 
+/// <summary>A user's name, roles and, for an operator, the locations they look after (ADR 007).</summary>
+public sealed record UserChanges(string? DisplayName, IReadOnlyList<string>? Roles, IReadOnlyList<Guid>? OperatorLocations = null);
+
 public sealed record UserPage(IReadOnlyList<UserView> Items, int Total);
 
 /// <summary>Leave <see cref="Password"/> empty to have one generated; it is shown once and never stored in clear.</summary>
@@ -23,8 +26,8 @@ public sealed record IssuedPassword(UserView User, string? GeneratedPassword);
 /// long-lived Blazor circuit never reuses a stale Identity store. Rules that protect the system are enforced here,
 /// not only in the UI: nobody removes their own admin role or locks themselves out.
 /// </summary>
-/// <remarks>Which locations an operator looks after is another issue's work (OperatorAssignments); it goes beside roles.</remarks>
-public sealed class UserAdministration(IServiceScopeFactory scopes, IDbContextFactory<BookingDbContext> contexts, TimeProvider time)
+public sealed class UserAdministration(IServiceScopeFactory scopes, IDbContextFactory<BookingDbContext> contexts, OperatorAssignments assignments,
+    TimeProvider time)
 {
     public const int MaxPageSize = 200;
 
@@ -92,11 +95,14 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IDbContextFa
             : Invalid<IssuedPassword>(roles, "roles");
     }
 
-    /// <summary>Renames and sets exactly these roles. Refused when <paramref name="actor"/> would drop their own admin role.</summary>
-    public async Task<AdminResult<UserView>> UpdateAsync(string userId, string? displayName, IReadOnlyList<string>? roles, Actor actor,
-        CancellationToken ct = default)
+    /// <summary>
+    /// Renames, sets exactly these roles and, for an operator, their locations (someone who is no operator keeps none).
+    /// Refused when <paramref name="actor"/> would drop their own admin role.
+    /// </summary>
+    public async Task<AdminResult<UserView>> UpdateAsync(string userId, UserChanges changes, Actor actor, CancellationToken ct = default)
     {
-        var wanted = roles ?? [];
+        var wanted = changes.Roles ?? [];
+        var displayName = changes.DisplayName;
         var errors = new ValidationErrors();
         CheckDisplayName(displayName, errors);
         CheckRoles(wanted, errors);
@@ -142,6 +148,15 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, IDbContextFa
         {
             // Signed-in sessions pick up the new roles when their security stamp is next checked.
             await users.UpdateSecurityStampAsync(account);
+        }
+
+        if (changes.OperatorLocations is not null || removed.Contains(RoleNames.Operator))
+        {
+            var locations = wanted.Contains(RoleNames.Operator) ? changes.OperatorLocations ?? [] : [];
+            if (await assignments.SetAsync(userId, locations, ct) is { IsEmpty: false } refused)
+            {
+                return new AdminResult<UserView>.Invalid(refused.ToDictionary());
+            }
         }
 
         return new AdminResult<UserView>.Ok(await ViewAsync(users, account));

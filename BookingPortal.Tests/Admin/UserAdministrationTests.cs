@@ -33,14 +33,36 @@ public class UserAdministrationTests(AppServerWithDatabase app) : IClassFixture<
         var ada = await CreateAsync(Email(), RoleNames.Admin, RoleNames.Staff);
         var bea = await CreateAsync(Email(), RoleNames.Admin);
 
-        var refused = Assert.IsType<AdminResult<UserView>.Invalid>(await Users.UpdateAsync(ada.Id, "Ada", [RoleNames.Staff], AdminActor(ada)));
+        var refused = Assert.IsType<AdminResult<UserView>.Invalid>(await Users.UpdateAsync(ada.Id, new UserChanges("Ada", [RoleNames.Staff]), AdminActor(ada)));
         Assert.Contains("cannot remove your own admin role", refused.Errors["roles"][0]);
-        Assert.IsType<AdminResult<UserView>.Invalid>(await Users.UpdateAsync(ada.Id, "Ada", null, AdminActor(ada)));
+        Assert.IsType<AdminResult<UserView>.Invalid>(await Users.UpdateAsync(ada.Id, new UserChanges("Ada", null), AdminActor(ada)));
         Assert.Equal([RoleNames.Staff, RoleNames.Admin], (await Users.SearchAsync(ada.Email)).Items.Single().Roles);
 
-        var demoted = Assert.IsType<AdminResult<UserView>.Ok>(await Users.UpdateAsync(ada.Id, "Ada Lovelace", [RoleNames.Staff, RoleNames.Operator], AdminActor(bea))).Value;
+        var demoted = Assert.IsType<AdminResult<UserView>.Ok>(await Users.UpdateAsync(ada.Id, new UserChanges("Ada Lovelace", [RoleNames.Staff, RoleNames.Operator]), AdminActor(bea))).Value;
         Assert.Equal([RoleNames.Staff, RoleNames.Operator], demoted.Roles);
         Assert.Equal("Ada Lovelace", demoted.DisplayName);
+    }
+
+    [Fact]
+    public async Task An_operator_is_given_locations_and_loses_them_with_the_role()
+    {
+        var admin = await CreateAsync(Email(), RoleNames.Admin);
+        var olga = await CreateAsync(Email(), RoleNames.Staff);
+        var locations = app.Server.Services.GetRequiredService<LocationAdministration>();
+        var harbour = Assert.IsType<AdminResult<LocationView>.Ok>(await locations.CreateAsync(
+            new LocationDefinition($"Harbour {Guid.NewGuid():N}", "Europe/Lisbon"))).Value;
+        var assignments = app.Server.Services.GetRequiredService<OperatorAssignments>();
+
+        Assert.IsType<AdminResult<UserView>.Ok>(await Users.UpdateAsync(olga.Id,
+            new UserChanges(null, [RoleNames.Staff, RoleNames.Operator], [harbour.Id]), AdminActor(admin)));
+        Assert.Equal([harbour.Id], await assignments.GetAsync(olga.Id));
+
+        var unknown = Assert.IsType<AdminResult<UserView>.Invalid>(await Users.UpdateAsync(olga.Id,
+            new UserChanges(null, [RoleNames.Operator], [Guid.NewGuid()]), AdminActor(admin)));
+        Assert.Contains("locationIds", unknown.Errors.Keys);
+
+        Assert.IsType<AdminResult<UserView>.Ok>(await Users.UpdateAsync(olga.Id, new UserChanges(null, [RoleNames.Staff]), AdminActor(admin)));
+        Assert.Empty(await assignments.GetAsync(olga.Id));
     }
 
     [Fact]

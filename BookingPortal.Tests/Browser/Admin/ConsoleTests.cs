@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,9 +17,10 @@ public sealed class ConsoleTests(BrowserFixture browser, AdminApp app) : IClassF
         (await client.PostAsJsonAsync("/api/auth/login", new { email, password })).StatusCode;
 
     [Fact]
-    public async Task An_admin_creates_a_user_with_a_password_shown_once_locks_them_and_cannot_drop_their_own_admin_role()
+    public async Task An_admin_creates_a_user_with_a_password_shown_once_makes_them_an_operator_locks_them_and_cannot_drop_their_own_admin_role()
     {
         var email = $"new-{Guid.NewGuid():N}"[..12] + "@admin.test";
+        var (office, _) = await app.OfficeAsync("Pier", "Europe/Lisbon");
         await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
         var page = scope.Page;
         await AdminApp.SignInAsync(page, AdminApp.AdminEmail, "/admin/users");
@@ -38,6 +40,15 @@ public sealed class ConsoleTests(BrowserFixture browser, AdminApp app) : IClassF
         await Expect(page.GetByTestId("users-grid")).ToContainTextAsync("Nova New");
         await Expect(page.GetByTestId("users-grid")).ToContainTextAsync("Staff");
         await page.GetByTestId("manage-user").ClickAsync();
+        await page.GetByTestId("manage-form").GetByTestId("role-Operator").ClickAsync();
+        await page.GetByTestId("operator-locations").ClickAsync();
+        await page.Locator("li:visible", new() { HasText = office.Name }).ClickAsync();
+        await page.GetByTestId("save-user").ClickAsync();
+        await Expect(page.GetByTestId("notice")).ToContainTextAsync($"{email} was saved");
+        await Expect(page.GetByTestId("users-grid")).ToContainTextAsync("Staff, Operator");
+        var nova = (await app.Service<UserAdministration>().SearchAsync(email)).Items.Single();
+        Assert.Equal([office.Id], await app.Service<OperatorAssignments>().GetAsync(nova.Id));
+
         await page.GetByTestId("lock-user").ClickAsync();
         await Expect(page.GetByTestId("notice")).ToContainTextAsync($"{email} is locked");
         await Expect(page.GetByTestId("users-grid")).ToContainTextAsync("Locked");

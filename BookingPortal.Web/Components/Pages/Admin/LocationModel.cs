@@ -14,14 +14,15 @@ public sealed class LocationModel
 
     public string? Name { get; set; }
     public string? TimeZoneId { get; set; }
-    public int NoShowGraceMinutes { get; set; } = (int)Location.DefaultNoShowGracePeriod.TotalMinutes;
+    public int NoShowGraceMinutes { get; set; }
     public List<IntervalRow> Hours { get; set; } = [];
     public List<ClosureRow> Closures { get; set; } = [];
 
-    /// <summary>A new office's usual week: Monday to Friday, 08:00–18:00.</summary>
-    public static LocationModel ForNewLocation() => new()
+    /// <summary>A new office's usual week, Monday to Friday 08:00–18:00, with the deployment's default grace period.</summary>
+    public static LocationModel ForNewLocation(TimeSpan noShowGrace) => new()
     {
         Hours = Week.Take(5).Select(day => new IntervalRow { Day = day }).ToList(),
+        NoShowGraceMinutes = (int)noShowGrace.TotalMinutes,
     };
 
     public static LocationModel Of(LocationView view) => new()
