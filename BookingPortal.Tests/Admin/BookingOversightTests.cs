@@ -49,7 +49,7 @@ public class BookingOversightTests(DatabaseFixture database) : AdminTestBase(dat
         Harness.Clock.Advance(TimeSpan.FromMinutes(1));
         Booked(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, Title: $"{title} (moved)"), TestData.Alice));
         Harness.Clock.Advance(TimeSpan.FromMinutes(1));
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, "Flu season"));
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), "Flu season"));
 
         var byRoom = await Audit.SearchAsync(new AuditQuery(room.ToLowerInvariant()));
         Assert.Equal(["cancelled", "edited", "created"], byRoom.Items.Select(e => e.Action));

@@ -1,8 +1,10 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Notifications;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace BookingPortal.Tests.Admin;
 
@@ -59,7 +61,7 @@ public class MaintenanceAdministrationTests(DatabaseFixture database) : AdminTes
     }
 
     [Fact]
-    public async Task Cancelling_the_collisions_with_a_reason_places_the_block_and_frees_their_other_resources_for_the_wait_list()
+    public async Task Cancelling_the_collisions_with_a_reason_places_the_block_tells_the_owner_and_frees_their_other_resources_for_the_wait_list()
     {
         var venue = await TwoRoomsAsync();
         var slot = venue.At(Monday, "09:00", "10:00");
@@ -77,6 +79,10 @@ public class MaintenanceAdministrationTests(DatabaseFixture database) : AdminTes
         Assert.Equal(("cancelled", TestData.Admin.UserId, "Burst pipe"), (cancelled.Action, cancelled.ActorId, cancelled.Detail));
         Assert.Equal(BookingStatus.Confirmed, (await Harness.LoadAsync(waiting.Booking.Id)).Status);
         Assert.Single(await Maintenance.UpcomingAsync(venue.Location.Id));
+        await using var db = await Harness.Contexts.CreateDbContextAsync();
+        var told = await db.Notifications.SingleAsync(n => n.BookingId == both.Id);
+        Assert.Equal((NotificationKind.Cancelled, TestData.Alice.UserId), (told.Kind, told.UserId));
+        Assert.Contains("Burst pipe", told.Message);
     }
 
     [Fact]

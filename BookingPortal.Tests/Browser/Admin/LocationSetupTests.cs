@@ -112,6 +112,9 @@ public sealed class LocationSetupTests(BrowserFixture browser, AdminApp app) : I
         var history = await staff.GetFromJsonAsync<JsonElement>($"/api/bookings/{bookingId}/history");
         Assert.Contains(history.EnumerateArray(), h => h.GetProperty("action").GetString() == "cancelled"
             && h.GetProperty("detail").GetString() == "The room is flooded");
+        var inbox = await staff.GetFromJsonAsync<JsonElement>("/api/notifications");
+        Assert.Contains(inbox.GetProperty("items").EnumerateArray(), n => n.GetProperty("bookingId").GetGuid() == bookingId
+            && n.GetProperty("message").GetString()!.Contains("The room is flooded", StringComparison.Ordinal));
     }
 
     /// <summary>Types into a Radzen date picker as a keyboard user would; it reads the text when the field loses focus.</summary>
