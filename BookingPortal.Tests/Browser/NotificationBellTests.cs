@@ -31,6 +31,8 @@ public sealed class NotificationBellTests(BrowserFixture browser, AppServerWithD
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
         await Expect(page.GetByTestId("no-notifications")).ToBeVisibleAsync(Patient);
+        // The bell listens once the circuit is up; a change before that shows in the count but rings no toast.
+        await Expect(page.Locator("[data-testid=notification-bell][data-live=true]")).ToBeVisibleAsync(Patient);
         Assert.Empty(await page.GetByTestId("notification-count").AllAsync());
 
         var engine = app.Server.Services.GetRequiredService<BookingEngine>();
