@@ -32,6 +32,7 @@ builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
 builder.Services.AddSingleton<DemoVenueSeeder>();
+builder.Services.AddSingleton<FirstAdmin>();
 
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseReadinessCheck>(
@@ -59,6 +60,8 @@ if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment())
 {
     await app.Services.GetRequiredService<DemoVenueSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 }
+
+await app.Services.GetRequiredService<FirstAdmin>().EnsureAsync(app.Lifetime.ApplicationStopping);
 
 if (!app.Environment.IsDevelopment())
 {
