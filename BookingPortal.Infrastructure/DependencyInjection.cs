@@ -24,7 +24,9 @@ public static class DependencyInjection
         services.AddSingleton<ResourceSnapshots>();
         services.AddSingleton<BookingEngine>();
         services.AddSingleton<BookingQueries>();
+        services.AddSingleton<StaffBookingQueries>();
         services.AddSingleton<ResourceCatalog>();
+        services.AddSingleton<RoomFinder>();
         services.AddSingleton<ResourceAdministration>();
         services.AddSingleton<LocationAdministration>();
         services.AddSingleton<MaintenanceAdministration>();

@@ -33,6 +33,7 @@ builder.AddBookingIdentity();
 builder.AddBookingApi();
 builder.Services.AddSingleton<DemoVenueSeeder>();
 builder.Services.AddSingleton<FirstAdmin>();
+builder.Services.AddScoped<BookingPortal.Web.Components.Pages.Bookings.BookingActions>();
 
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseReadinessCheck>(
@@ -74,6 +75,9 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+// Routing after the re-execution above, so a re-executed /not-found is routed to its page; with the implicit
+// routing at the start of the pipeline an unknown address answered an empty 404.
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
