@@ -26,5 +26,6 @@ internal static class ApiSetup
         var secured = api.MapGroup("").RequireAuthorization(IdentitySetup.ApiPolicy).ProducesProblem(StatusCodes.Status401Unauthorized);
         secured.MapCatalog();
         secured.MapBookings();
+        secured.MapEvents();
     }
 }
