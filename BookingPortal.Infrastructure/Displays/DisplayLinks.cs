@@ -69,14 +69,15 @@ public sealed class DisplayLinks(IDbContextFactory<BookingDbContext> contexts, T
         var link = new DisplayLink(Guid.CreateVersion7(), name!, locationId!.Value, floorId, cycleSeconds, HashOf(token), actor, time.GetUtcNow());
         db.Set<DisplayLink>().Add(link);
         await db.SaveChangesAsync(ct);
-        var view = await Views(db).FirstAsync(v => v.Id == link.Id, ct);
+        var view = await Views(db.Set<DisplayLink>().Where(d => d.Id == link.Id), db).FirstAsync(ct);
         return new AdminResult<CreatedDisplayLink>.Ok(new CreatedDisplayLink(view, token));
     }
 
     public async Task<IReadOnlyList<DisplayLinkView>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await Views(db).OrderBy(v => v.RevokedAt != null).ThenByDescending(v => v.CreatedAt).ToListAsync(ct);
+        var links = await Views(db.Set<DisplayLink>(), db).ToListAsync(ct);
+        return links.OrderBy(v => v.RevokedAt is not null).ThenByDescending(v => v.CreatedAt).ToList();
     }
 
     /// <summary>What a link shows, or null when the token is unknown or revoked; notes that a display used it.</summary>
@@ -126,16 +127,14 @@ public sealed class DisplayLinks(IDbContextFactory<BookingDbContext> contexts, T
 
         link.Revoke(actor, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return new AdminResult<DisplayLinkView>.Ok(await Views(db).FirstAsync(v => v.Id == linkId, ct));
+        return new AdminResult<DisplayLinkView>.Ok(await Views(db.Set<DisplayLink>().Where(d => d.Id == linkId), db).FirstAsync(ct));
     }
 
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private static IQueryable<DisplayLinkView> Views(BookingDbContext db) =>
-        from d in db.Set<DisplayLink>().AsNoTracking()
+    private static IQueryable<DisplayLinkView> Views(IQueryable<DisplayLink> links, BookingDbContext db) =>
+        from d in links.AsNoTracking()
         join l in db.Locations.AsNoTracking() on d.LocationId equals l.Id
-        join f in db.Floors.AsNoTracking() on d.FloorId equals (Guid?)f.Id into floors
-        from f in floors.DefaultIfEmpty()
-        select new DisplayLinkView(d.Id, d.Name, d.LocationId, l.Name, d.FloorId, f == null ? null : f.Name, d.CycleSeconds, d.CreatedAt,
-            d.RevokedAt, d.LastSeenAt);
+        select new DisplayLinkView(d.Id, d.Name, d.LocationId, l.Name, d.FloorId,
+            db.Floors.Where(f => f.Id == d.FloorId).Select(f => f.Name).FirstOrDefault(), d.CycleSeconds, d.CreatedAt, d.RevokedAt, d.LastSeenAt);
 }
