@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Live;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace BookingPortal.Web.Live;
@@ -91,10 +92,21 @@ public sealed class EventStreamHub : IDisposable
 
     private async Task<Frame?> PrepareAsync(LiveEvent change)
     {
-        string? json = change.Type.StartsWith("block.", StringComparison.Ordinal)
-            ? await _payloads.BlockAsync(change.Id) is { } block ? JsonSerializer.Serialize(block, _json) : null
-            : await _bookings.GetAsync(change.Id) is { } booking ? JsonSerializer.Serialize(booking, _json) : null;
-        return json is null ? null : Frame.Of(change.Type, json, change.LocationIds);
+        // After a database restart each dead pooled connection fails once; a change is worth a couple of tries.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                string? json = change.Type.StartsWith("block.", StringComparison.Ordinal)
+                    ? await _payloads.BlockAsync(change.Id) is { } block ? JsonSerializer.Serialize(block, _json) : null
+                    : await _bookings.GetAsync(change.Id) is { } booking ? JsonSerializer.Serialize(booking, _json) : null;
+                return json is null ? null : Frame.Of(change.Type, json, change.LocationIds);
+            }
+            catch (Exception e) when (attempt < 3 && e is NpgsqlException or InvalidOperationException)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
     }
 
     private async Task FanOutAsync()

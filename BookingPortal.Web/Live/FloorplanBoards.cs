@@ -69,6 +69,7 @@ public sealed class FloorplanBoards : IDisposable
     {
         // A board without watchers is not kept fresh by the minute timer, so it is only reused while this young.
         private static readonly TimeSpan UnwatchedLifetime = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
         private readonly Lock _gate = new();
         private Watcher[] _watchers = [];
@@ -78,6 +79,7 @@ public sealed class FloorplanBoards : IDisposable
         private Task? _runner;
         private TaskCompletionSource<FloorplanBoard?>? _nextBoard;
         private ITimer? _minuteTimer;
+        private int _failures;
 
         public Guid LocationId { get; } = locationId;
 
@@ -184,13 +186,20 @@ public sealed class FloorplanBoards : IDisposable
                 }
                 catch (Exception e)
                 {
-                    // The next change, resync or minute tick tries again; screens keep the board they have.
+                    // Screens keep the board they have. After a database restart each dead pooled connection fails
+                    // once, so try again soon, backing off while the database stays away.
                     owner._logger.LogWarning(e, "Could not load the floorplan board of location {LocationId}", LocationId);
                     TaskCompletionSource<FloorplanBoard?>? failed;
                     lock (_gate)
                     {
                         failed = _nextBoard;
                         _nextBoard = null;
+                        _failures++;
+                        if (_watchers.Length > 0)
+                        {
+                            var wait = TimeSpan.FromMilliseconds(Math.Min(LongestRetry.TotalMilliseconds, 250 * Math.Pow(2, _failures - 1)));
+                            _ = Task.Delay(wait).ContinueWith(_ => Invalidate(), TaskScheduler.Default);
+                        }
                     }
 
                     failed?.TrySetException(e);
@@ -201,6 +210,7 @@ public sealed class FloorplanBoards : IDisposable
                 TaskCompletionSource<FloorplanBoard?>? waiting;
                 lock (_gate)
                 {
+                    _failures = 0;
                     _latest = board;
                     _latestAt = owner._time.GetUtcNow();
                     watchers = _watchers;
