@@ -127,6 +127,8 @@ public class TwoInstances : IAsyncLifetime
     /// <summary>Books while the clock stands at <paramref name="bookedAt"/> (so the start may lie before "now"), then puts it back.</summary>
     public async Task<Guid> BookEarlierAsync(string bookedAt, string room, string from, string to, string title)
     {
+        // Signs in at the real "now" first: the key ring is dated on that clock, and a token issued before it is refused.
+        (await ApiAsync(A, Alice)).Dispose();
         var now = Clock.GetUtcNow();
         Clock.Set(Venue.Location.ToUtc(Monday, TimeOnly.Parse(bookedAt)));
         try

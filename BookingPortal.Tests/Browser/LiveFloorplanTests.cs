@@ -148,8 +148,7 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await page.Mouse.UpAsync();
 
         await Expect(page.GetByTestId("editor-message")).ToContainTextAsync("Saved where Lumen is", new() { Timeout = 15_000 });
-        await Expect(Room(viewer.Page, "Lumen").Locator("rect.fp-fill")).ToHaveAttributeAsync("x", "50", Patiently);
-        await Expect(Room(viewer.Page, "Lumen").Locator("rect.fp-fill")).ToHaveAttributeAsync("y", "30");
+        await Expect(Room(viewer.Page, "Lumen")).ToHaveAttributeAsync("data-shape", "50,30,15,26", Patiently);
         await using (var db = await apps.Harness.Contexts.CreateDbContextAsync())
         {
             var shape = await db.Resources.Where(r => r.Id == apps.Venue["Lumen"].Id).Select(r => r.Shape).SingleAsync();
