@@ -8,6 +8,7 @@ internal static class LiveSetup
     /// <summary>The per-instance fan-outs behind live floorplans, wall displays and the event stream.</summary>
     public static IServiceCollection AddLiveScreens(this IServiceCollection services) => services
         .AddSingleton<FloorplanBoards>()
+        .AddSingleton<FloorplanMarkup>()
         .AddSingleton<EventStreamHub>();
 
     /// <summary>
