@@ -5,6 +5,7 @@ using BookingPortal.Web.Api;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
 using BookingPortal.Web.Hosting;
+using BookingPortal.Web.Live;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Radzen;
 
@@ -31,6 +32,7 @@ builder.Services.AddRadzenCookieThemeService(options =>
 builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
+builder.Services.AddLiveScreens();
 builder.Services.AddSingleton<DemoVenueSeeder>();
 builder.Services.AddSingleton<FirstAdmin>();
 builder.Services.AddScoped<BookingPortal.Web.Components.Pages.Bookings.BookingActions>();
@@ -92,6 +94,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 
 app.MapBookingApi();
 app.MapAccountEndpoints();
+app.MapFloorPlanImages();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

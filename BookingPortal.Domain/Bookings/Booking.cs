@@ -134,7 +134,8 @@ public sealed class Booking : AggregateRoot
         CheckedInAt = now;
     }
 
-    public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn)
+    /// <summary>Releases the slot of an attendee who never checked in; the scheduler does this, or an operator (<paramref name="by"/>).</summary>
+    public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn, Actor? by = null)
     {
         if (!resourceRequiresCheckIn)
         {
@@ -146,7 +147,7 @@ public sealed class Booking : AggregateRoot
             throw new InvalidBookingTransitionException(Status, BookingStatus.NoShow, "the check-in grace period has not passed");
         }
 
-        TransitionTo(BookingStatus.NoShow, Actor.System, now, "no_show", null);
+        TransitionTo(BookingStatus.NoShow, by ?? Actor.System, now, "no_show", null);
     }
 
     public void Complete(DateTimeOffset now, bool resourceRequiresCheckIn)

@@ -198,6 +198,24 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
                 : "Only the owner, an operator of this location or an admin can check in.",
             (booking, location, now) => booking.CheckIn(actor, now, location.NoShowGracePeriod), ct);
 
+    /// <summary>
+    /// An operator releases the slot of an attendee who did not come: only where a resource requires check-in, and only
+    /// once the grace period is over (the scheduler would release it then anyway).
+    /// </summary>
+    public async Task<BookingResult> MarkNoShowAsync(Guid bookingId, Actor actor, CancellationToken ct = default)
+    {
+        bool requiresCheckIn;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            requiresCheckIn = await db.Allocations.AnyAsync(a => a.BookingId == bookingId
+                && db.Resources.Any(r => r.Id == a.ResourceId && r.Rules.RequiresCheckIn), ct);
+        }
+
+        return await TransitionAsync(bookingId, actor, null,
+            (_, location) => actor.OperatesAt(location.Id) ? null : "Only an operator of this location or an admin can mark a no-show.",
+            (booking, location, now) => booking.MarkNoShow(now, location.NoShowGracePeriod, requiresCheckIn, actor), ct);
+    }
+
     public Task<BookingResult> ApproveAsync(Guid bookingId, Actor actor, string? note = null, CancellationToken ct = default) =>
         TransitionAsync(bookingId, actor, null,
             (_, _) => actor.IsAdmin ? null : "Only an admin can approve bookings.",

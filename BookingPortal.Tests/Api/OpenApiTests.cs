@@ -22,7 +22,7 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "GET /api/availability", "POST /api/bookings", "GET /api/bookings", "GET /api/bookings/{id}", "PATCH /api/bookings/{id}",
             "POST /api/bookings/{id}/cancel", "POST /api/bookings/{id}/check-in", "POST /api/bookings/{id}/approve",
             "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending",
-            "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all",
+            "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);

@@ -27,5 +27,6 @@ internal static class ApiSetup
         secured.MapCatalog();
         secured.MapBookings();
         secured.MapNotifications();
+        secured.MapEvents();
     }
 }
