@@ -434,12 +434,12 @@ public sealed class HardeningTests(DatabaseFixture database) : IClassFixture<Dat
 
 /// <summary>The CSP must not break the Blazor circuit or Radzen; a blocked resource shows as a violation event.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class HardeningBrowserTests(BrowserFixture browser, AppServerWithDatabase app) : IClassFixture<AppServerWithDatabase>
+public sealed class HardeningBrowserTests(BrowserFixture browser, StaffSite site) : IClassFixture<StaffSite>
 {
     [Fact]
     public async Task The_page_works_under_the_content_security_policy_without_violations()
     {
-        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
         var page = scope.Page;
         var violations = new ConcurrentQueue<string>();
         page.Console += (_, message) =>
@@ -452,13 +452,14 @@ public sealed class HardeningBrowserTests(BrowserFixture browser, AppServerWithD
         await page.AddInitScriptAsync(
             "document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));");
 
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
         var response = await page.GotoAsync("/");
 
         Assert.NotNull(response);
         Assert.Contains("script-src 'self'", await response.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
-        await Expect(page.GetByTestId("counter")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
-        await page.GetByTestId("counter-button").ClickAsync();
-        await Expect(page.GetByTestId("counter-value")).ToHaveTextAsync("1", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("home")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+        await page.GetByLabel("People").PressAsync("ArrowUp");
+        await Expect(page.GetByTestId("quick-summary")).ToContainTextAsync("for 2 people", new() { Timeout = 30_000 });
         Assert.Empty(violations);
     }
 }

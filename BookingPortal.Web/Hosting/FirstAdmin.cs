@@ -13,18 +13,16 @@ public sealed class FirstAdmin(IServiceScopeFactory scopes, UserAdministration u
 {
     public async Task EnsureAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        if ((await userManager.GetUsersInRoleAsync(RoleNames.Admin)).Count > 0)
+        var email = configuration["Bootstrap:AdminEmail"];
+        if (string.IsNullOrWhiteSpace(email))
         {
             return;
         }
 
-        var email = configuration["Bootstrap:AdminEmail"];
-        if (string.IsNullOrWhiteSpace(email))
+        await using var scope = scopes.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        if ((await userManager.GetUsersInRoleAsync(RoleNames.Admin)).Count > 0)
         {
-            logger.LogWarning(
-                "No administrator exists yet. Set Bootstrap__AdminEmail (and optionally Bootstrap__AdminPassword) and restart to create one.");
             return;
         }
 
