@@ -1,5 +1,8 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Infrastructure.Displays;
+using BookingPortal.Infrastructure.Floorplan;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +30,17 @@ public static class DependencyInjection
         services.AddSingleton<ResourceCatalog>();
         services.AddSingleton<RoomFinder>();
         services.AddSingleton<ResourceAdministration>();
+        services.AddSingleton<LocationAdministration>();
+        services.AddSingleton<MaintenanceAdministration>();
+        services.AddSingleton<ApprovalQueue>();
+        services.AddSingleton<BookingAudit>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<OperatorAssignments>();
         services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<LiveEventPayloads>();
+        services.AddSingleton<FloorplanQueries>();
+        services.AddSingleton<FloorplanEditing>();
+        services.AddSingleton<DisplayLinks>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;

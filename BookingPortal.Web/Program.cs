@@ -1,9 +1,11 @@
 using BookingPortal.Infrastructure;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Scheduling;
 using BookingPortal.Web.Api;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
 using BookingPortal.Web.Hosting;
+using BookingPortal.Web.Live;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Radzen;
 
@@ -17,6 +19,7 @@ builder.WebHost.UseStaticWebAssets();
 
 var (connectionString, embeddedDatabase) = await DatabaseStartup.ResolveAsync(builder);
 builder.Services.AddBookingInfrastructure(connectionString);
+builder.Services.AddBookingScheduling(builder.Configuration);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
@@ -29,7 +32,9 @@ builder.Services.AddRadzenCookieThemeService(options =>
 builder.Services.AddProblemDetails();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
+builder.Services.AddLiveScreens();
 builder.Services.AddSingleton<DemoVenueSeeder>();
+builder.Services.AddSingleton<FirstAdmin>();
 builder.Services.AddScoped<BookingPortal.Web.Components.Pages.Bookings.BookingActions>();
 
 builder.Services.AddHealthChecks()
@@ -59,6 +64,8 @@ if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment())
     await app.Services.GetRequiredService<DemoVenueSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 }
 
+await app.Services.GetRequiredService<FirstAdmin>().EnsureAsync(app.Lifetime.ApplicationStopping);
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
@@ -87,6 +94,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 
 app.MapBookingApi();
 app.MapAccountEndpoints();
+app.MapFloorPlanImages();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -134,7 +134,8 @@ public sealed class Booking : AggregateRoot
         CheckedInAt = now;
     }
 
-    public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn)
+    /// <summary>Releases the slot of an attendee who never checked in; the scheduler does this, or an operator (<paramref name="by"/>).</summary>
+    public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn, Actor? by = null)
     {
         if (!resourceRequiresCheckIn)
         {
@@ -146,7 +147,7 @@ public sealed class Booking : AggregateRoot
             throw new InvalidBookingTransitionException(Status, BookingStatus.NoShow, "the check-in grace period has not passed");
         }
 
-        TransitionTo(BookingStatus.NoShow, Actor.System, now, "no_show", null);
+        TransitionTo(BookingStatus.NoShow, by ?? Actor.System, now, "no_show", null);
     }
 
     public void Complete(DateTimeOffset now, bool resourceRequiresCheckIn)
@@ -250,7 +251,7 @@ public sealed class Booking : AggregateRoot
         }
 
         Record(now, actor.UserId, action, from, to, reason);
-        Raise(new BookingStatusChanged(Id, from, to, now));
+        Raise(new BookingStatusChanged(Id, from, to, now, actor, reason));
     }
 
     private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail)

@@ -294,7 +294,7 @@ public sealed class HardeningTests(DatabaseFixture database) : IClassFixture<Dat
 
     private static Dictionary<string, string> SecurityHeaders() => new()
     {
-        ["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ["Content-Security-Policy"] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
         ["X-Content-Type-Options"] = "nosniff",
         ["Referrer-Policy"] = "strict-origin-when-cross-origin",
         ["X-Frame-Options"] = "DENY",

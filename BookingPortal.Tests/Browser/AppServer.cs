@@ -18,13 +18,14 @@ public class AppServer : WebApplicationFactory<Program>
     private readonly string connectionString;
     private readonly IReadOnlyDictionary<string, string> settings;
 
-    public AppServer(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="port">0 (the default) lets the OS pick a free port, so parallel test runs never collide; a test that
+    /// restarts "the same" server passes the port of the previous one.</param>
+    public AppServer(string connectionString, IReadOnlyDictionary<string, string>? settings = null, int port = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         this.connectionString = connectionString;
         this.settings = settings ?? new Dictionary<string, string>();
-        // Port 0 lets the OS pick a free port, so parallel test runs never collide.
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, port));
     }
 
     /// <summary>Where the running app listens, with a trailing slash; set by <see cref="Start"/>.</summary>
@@ -47,6 +48,8 @@ public class AppServer : WebApplicationFactory<Program>
         // The factory runs the app as Development, which would seed the demo venue; tests start from an empty
         // database unless they ask for it.
         builder.UseSetting("DemoData:Seed", "false");
+        // The scheduler's tests switch it on; everywhere else its background passes would only slow the suite down.
+        builder.UseSetting("Scheduling:Enabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -14,7 +14,7 @@ public sealed class DemoSite : IAsyncLifetime
     public AppServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = new ClockedAppServer(await TestDatabase.CreateMigratedDatabaseAsync("demo"), Clock,
+        Server = new StaffClockAppServer(await TestDatabase.CreateMigratedDatabaseAsync("demo"), Clock,
             new Dictionary<string, string> { ["DemoData:Seed"] = "true" }).Start();
 
     public Task DisposeAsync()

@@ -13,7 +13,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BookingPortal.Tests.Browser;
 
 /// <summary>An app server whose clock the test holds, so "today", "now" and check-in windows are the same on every run.</summary>
-public sealed class ClockedAppServer(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null)
+public sealed class StaffClockAppServer(string connectionString, TimeProvider clock, IReadOnlyDictionary<string, string>? settings = null)
     : AppServer(connectionString, settings)
 {
     protected override void ConfigureApp(IWebHostBuilder builder) => builder.ConfigureServices(services => services.AddSingleton(clock));
@@ -39,7 +39,7 @@ public sealed class StaffSite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await TestDatabase.CreateMigratedDatabaseAsync("staff");
-        Server = new ClockedAppServer(connectionString, Clock, new Dictionary<string, string> { ["RateLimiting:Enabled"] = "false" }).Start();
+        Server = new StaffClockAppServer(connectionString, Clock, new Dictionary<string, string> { ["RateLimiting:Enabled"] = "false" }).Start();
         await StaffBrowser.EnsureUsersAsync(Server.Services, Password,
             (Staff, Roles.Staff), (Colleague, Roles.Staff), (Admin, Roles.Staff | Roles.Operator | Roles.Admin));
         Venue = await new EngineHarness(connectionString).SeedVenueAsync(v =>

@@ -20,6 +20,7 @@ public sealed class EngineHarness
 
     public EngineHarness(string connectionString, DateTimeOffset? now = null)
     {
+        ConnectionString = connectionString;
         var options = new DbContextOptionsBuilder<BookingDbContext>()
             .UseNpgsql(connectionString)
             .Options;
@@ -28,6 +29,7 @@ public sealed class EngineHarness
         Engine = new BookingEngine(Contexts, Snapshots, Clock, NullLogger<BookingEngine>.Instance);
     }
 
+    public string ConnectionString { get; }
     public IDbContextFactory<BookingDbContext> Contexts { get; }
     public ResourceSnapshots Snapshots { get; } = new(new MemoryCache(new MemoryCacheOptions()));
     public ManualTimeProvider Clock { get; }

@@ -22,8 +22,36 @@
         }
     }
 
-    function reload(text) {
+    // Wall displays (an element with data-kiosk) run unattended: they never give up reconnecting, and reload by
+    // themselves when their circuit is gone or has failed.
+    const isKiosk = () => document.querySelector("[data-kiosk]") !== null;
+
+    let reloading = false;
+
+    // Reloading while the server is down would leave the browser on its own error page, where no script runs and
+    // nobody comes to press F5; so wait until the app answers its liveness probe.
+    async function whenServerAnswers() {
+        const probe = new URL("health/live", document.baseURI);
+        for (let attempt = 0; ; attempt++) {
+            try {
+                const response = await fetch(probe, { cache: "no-store", credentials: "same-origin" });
+                if (response.ok) {
+                    return;
+                }
+            } catch {
+                // Not reachable yet.
+            }
+            await delay(Math.min(1000 * (attempt + 1), 10000));
+        }
+    }
+
+    async function reload(text) {
+        if (reloading) {
+            return;
+        }
+        reloading = true;
         show(text);
+        await whenServerAnswers();
         location.reload();
     }
 
@@ -56,9 +84,9 @@
     let reconnecting = null;
 
     async function reconnectLoop(options, state) {
-        for (let attempt = 0; attempt < options.maxRetries; attempt++) {
+        for (let attempt = 0; attempt < options.maxRetries || isKiosk(); attempt++) {
             show(`Connection lost. Reconnecting (attempt ${attempt + 1})…`);
-            await delay(options.retryIntervalMilliseconds(attempt, options.maxRetries));
+            await delay(options.retryIntervalMilliseconds(Math.min(attempt, options.maxRetries - 1), options.maxRetries));
             if (state.cancelled) {
                 return;
             }
@@ -99,10 +127,30 @@
         },
     };
 
+    // blazor.web.js reveals #blazor-error-ui when the circuit fails for good (an unhandled error on the server).
+    function reloadKioskOnCircuitFailure() {
+        const errorUi = document.getElementById("blazor-error-ui");
+        if (!errorUi) {
+            return;
+        }
+        new MutationObserver(() => {
+            if (isKiosk() && getComputedStyle(errorUi).display !== "none") {
+                delay(5000).then(() => reload("The display stopped. Reloading…"));
+            }
+        }).observe(errorUi, { attributes: true, attributeFilter: ["style", "class"] });
+    }
+
+    reloadKioskOnCircuitFailure();
+
     Blazor.start({
         circuit: {
             reconnectionOptions,
             reconnectionHandler,
         },
+    }).catch(() => {
+        // The circuit could not start, e.g. the server restarted between serving the page and the WebSocket.
+        if (isKiosk()) {
+            delay(2000).then(() => reload("Starting the display again…"));
+        }
     });
 })();

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Text;
+using BookingPortal.Infrastructure.Live;
+using BookingPortal.Web.Live;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BookingPortal.Web.Api;
+
+internal static class EventsEndpoints
+{
+    /// <summary>Proxies and load balancers close connections that stay silent; a comment line every so often keeps it open.</summary>
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    private static readonly ReadOnlyMemory<byte> Opening = Encoding.UTF8.GetBytes(": connected\nretry: 3000\n\n");
+    private static readonly ReadOnlyMemory<byte> KeepAlive = Encoding.UTF8.GetBytes(": keep-alive\n\n");
+
+    public static RouteGroupBuilder MapEvents(this RouteGroupBuilder api)
+    {
+        api.MapGet("/events", StreamAsync)
+            .WithTags("Events")
+            .WithSummary("Server-Sent Events: live booking and maintenance changes, optionally for one location")
+            .WithDescription(
+                "A text/event-stream that stays open. Event names: booking.created, booking.updated, booking.cancelled, " +
+                "booking.checked_in, booking.no_show, booking.promoted (data: the booking, as GET /api/bookings/{id} returns it) " +
+                "and block.created (data: the maintenance block). Events arrive in commit order; data is the row as read just " +
+                "after the change, so a later change may already show. An event named resync means this server may have missed " +
+                "changes (its database connection was interrupted): reload what you show. Comment lines keep the connection " +
+                "alive. There is no replay: after reconnecting, reload your state.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+
+    private static async Task<IResult> StreamAsync(HttpContext http, EventStreamHub hub, LiveEventPayloads payloads, IHostApplicationLifetime lifetime)
+    {
+        var query = new QueryReader(http.Request);
+        var locationId = query.Id("locationId");
+        if (!query.Errors.IsEmpty)
+        {
+            return Problems.Validation(query.Errors.ToDictionary());
+        }
+
+        if (locationId is { } id && !await payloads.LocationExistsAsync(id, http.RequestAborted))
+        {
+            return Problems.NotFound("The location");
+        }
+
+        // Streams end when the app stops, or shutdown would wait for every open stream to time out.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        using var subscription = hub.Subscribe(locationId);
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var body = http.Response.BodyWriter;
+        try
+        {
+            await body.WriteAsync(Opening, stop.Token);
+            while (true)
+            {
+                bool open;
+                using (var beat = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
+                {
+                    beat.CancelAfter(Heartbeat);
+                    try
+                    {
+                        open = await subscription.Frames.WaitToReadAsync(beat.Token);
+                    }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                    {
+                        await body.WriteAsync(KeepAlive, stop.Token);
+                        continue;
+                    }
+                }
+
+                if (!open)
+                {
+                    break;
+                }
+
+                while (subscription.Frames.TryRead(out var frame))
+                {
+                    body.Write(frame.Bytes.Span);
+                }
+
+                await body.FlushAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The client left or the app is stopping.
+        }
+
+        return Results.Empty;
+    }
+}

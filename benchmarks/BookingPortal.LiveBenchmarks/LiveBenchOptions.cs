@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace BookingPortal.Benchmarks;
+
+internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup, int Displays, int Rounds)
+{
+    public const string Usage =
+        "usage: BookingPortal.LiveBenchmarks [--subscribers 200] [--events 200] [--warmup 20] [--displays 40] [--rounds 2]";
+
+    public static LiveBenchOptions Parse(string[] args)
+    {
+        var options = new LiveBenchOptions(Subscribers: 200, Events: 200, Warmup: 20, Displays: 40, Rounds: 2);
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--subscribers" => options with { Subscribers = Math.Max(2, Positive(args, ++i)) },
+                "--events" => options with { Events = Positive(args, ++i) },
+                "--warmup" => options with { Warmup = Positive(args, ++i) },
+                "--displays" => options with { Displays = Positive(args, ++i) },
+                "--rounds" => options with { Rounds = Positive(args, ++i) },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Positive(string[] args, int index) =>
+        index < args.Length && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"'{args[index - 1]}' needs a positive number. {Usage}");
+}

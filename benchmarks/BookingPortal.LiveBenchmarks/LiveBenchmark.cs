@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BookingPortal.Domain.Common;
+using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Displays;
+using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Playwright;
+
+namespace BookingPortal.Benchmarks;
+
+internal static class LiveBenchmark
+{
+    private const string Password = "Bench!Live2026";
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
+    private static readonly Actor Writer = new("bench-writer", "writer@bench.test", Roles.Staff);
+
+    public static async Task RunAsync(LiveBenchOptions options, BenchDatabase database, TextWriter output)
+    {
+        var contexts = new PooledDbContextFactory<BookingDbContext>(
+            new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(database.ConnectionString).Options);
+        var venue = await BenchVenue.SeedAsync(contexts, 20, DateTimeOffset.UtcNow);
+        output.WriteLine($"BookingPortal live benchmark: {Environment.ProcessorCount} CPUs, .NET {Environment.Version}, " +
+            $"PostgreSQL {await database.ServerVersionAsync(CancellationToken.None)}, {database.Description}");
+
+        var latencies = await CommitToStreamAsync(options, database.ConnectionString, venue, output);
+        output.WriteLine($"  commit → SSE client, {latencies.Count} deliveries: p50 {Stats.Median(latencies):0.0} ms, " +
+            $"p95 {Stats.Percentile(latencies, 95):0.0} ms, p99 {Stats.Percentile(latencies, 99):0.0} ms, max {latencies.Max():0.0} ms " +
+            "(target p95 < 100 ms)");
+
+        var token = (await new DisplayLinks(contexts, TimeProvider.System).CreateAsync("Benchmark", venue.Location.Id, null, null, Actor.System)
+            is AdminResult<CreatedDisplayLink>.Ok ok ? ok.Value : throw new BenchmarkFailedException("Could not create a display link.")).Token;
+        await MemoryPerPageAsync(options, database.ConnectionString, token, output);
+    }
+
+    /// <summary>
+    /// Half the subscribers on each of two instances; one writer books through instance A's engine, one booking at a
+    /// time, and every subscriber's arrival time is taken against the moment the commit returned.
+    /// </summary>
+    private static async Task<List<double>> CommitToStreamAsync(LiveBenchOptions options, string connectionString, BenchVenue venue, TextWriter output)
+    {
+        using var a = BenchApp.Start(connectionString);
+        using var b = BenchApp.Start(connectionString);
+        var token = await SignInAsync(a);
+        var arrivals = new ConcurrentDictionary<Guid, Arrival>();
+        var listeners = new List<SseListener>();
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var clientA = new HttpClient(handler, disposeHandler: false) { BaseAddress = a.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var clientB = new HttpClient(handler, disposeHandler: false) { BaseAddress = b.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        void OnArrival(Guid id) =>
+            arrivals.GetOrAdd(id, _ => new Arrival()).Count(options.Subscribers);
+        for (var i = 0; i < options.Subscribers; i++)
+        {
+            listeners.Add(await SseListener.OpenAsync(i % 2 == 0 ? clientA : clientB, token, OnArrival));
+        }
+
+        output.WriteLine($"  {options.Subscribers} SSE subscribers ({(options.Subscribers + 1) / 2} on instance A, {options.Subscribers / 2} on B), " +
+            $"{options.Events} bookings through A after {options.Warmup} unmeasured");
+        var engine = a.Services.GetRequiredService<BookingEngine>();
+        var slots = venue.Reserve(options.Warmup + options.Events);
+        var latencies = new List<double>(options.Events * options.Subscribers);
+        for (var i = 0; i < options.Warmup + options.Events; i++)
+        {
+            var (resource, range) = slots.For(i);
+            var result = await engine.CreateAsync(new CreateBookingCommand([resource.Id], range.Start, range.End, "Latency"), Writer);
+            var committed = Stopwatch.GetTimestamp();
+            var id = result is BookingResult.Success success ? success.Booking.Id : throw new BenchmarkFailedException($"Booking {i} failed: {result}");
+            try
+            {
+                await arrivals.GetOrAdd(id, _ => new Arrival()).Done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                throw new BenchmarkFailedException($"Booking {i} reached only {listeners.Count(l => l.HasReceived(id))} of {listeners.Count} subscribers.");
+            }
+
+            if (i >= options.Warmup)
+            {
+                latencies.AddRange(listeners.Select(l => Stopwatch.GetElapsedTime(committed, l.ArrivalOf(id)).TotalMilliseconds));
+            }
+
+            // Spaced out: this measures how fast one change travels, not how many fit through at once.
+            await Task.Delay(20);
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync();
+        }
+
+        handler.Dispose();
+        return latencies;
+    }
+
+    /// <summary>
+    /// Growth of a fresh app instance's managed heap, after full collections, per page open on it. The instance runs in
+    /// a process of its own, the pages exist (blank) before the baseline, and one warm page pays for first-use caches
+    /// first, so only what the server keeps per circuit is counted. A bare counter page is measured the same way for scale.
+    /// </summary>
+    private static async Task MemoryPerPageAsync(LiveBenchOptions options, string connectionString, string token, TextWriter output)
+    {
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
+        });
+        output.WriteLine($"  server memory per open page, {options.Displays} Chromium pages per measurement, {options.Rounds} rounds:");
+        var displays = new List<double>();
+        var shells = new List<double>();
+        var counters = new List<double>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var display = await PerPageAsync(browser, connectionString, $"/display/link/{token}", "wall-display", options.Displays);
+            // The same page, layout and circuit with nothing to draw: an invalid link.
+            var shell = await PerPageAsync(browser, connectionString, "/display/link/not-a-link", "wall-display", options.Displays);
+            var counter = await PerPageAsync(browser, connectionString, "/", "counter", options.Displays);
+            displays.Add(display);
+            shells.Add(shell);
+            counters.Add(counter);
+            output.WriteLine($"    round {round}: wall display {display:0.0} KB, empty display shell {shell:0.0} KB, " +
+                $"home page with the counter {counter:0.0} KB");
+        }
+
+        output.WriteLine($"  wall display: median {Stats.Median(displays):0.0} KB per display (target ≤ 150 KB); the same circuit " +
+            $"drawing nothing {Stats.Median(shells):0.0} KB, the home page {Stats.Median(counters):0.0} KB");
+    }
+
+    private static async Task<double> PerPageAsync(IBrowser browser, string connectionString, string path, string readyTestId, int count)
+    {
+        await using var server = await ServerProcess.StartAsync(connectionString);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseAddress.ToString() });
+        await OpenAsync(await context.NewPageAsync(), path, readyTestId);
+        var pages = new List<IPage>();
+        for (var i = 0; i < count; i++)
+        {
+            pages.Add(await context.NewPageAsync());
+        }
+
+        // Kestrel hands idle pooled buffers back after a few seconds; waiting keeps them out of both readings.
+        await Task.Delay(SettleTime);
+        var before = await server.HeapAsync();
+        foreach (var batch in pages.Chunk(8))
+        {
+            await Task.WhenAll(batch.Select(page => OpenAsync(page, path, readyTestId)));
+        }
+
+        await Task.Delay(SettleTime);
+        var after = await server.HeapAsync();
+        return (after - before) / (double)count / 1024;
+    }
+
+    private static async Task OpenAsync(IPage page, string path, string readyTestId)
+    {
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.GetByTestId(readyTestId)).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 60_000 });
+    }
+
+    private static async Task<string> SignInAsync(BenchApp app)
+    {
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            if (!await roles.RoleExistsAsync(RoleNames.Staff))
+            {
+                await roles.CreateAsync(new IdentityRole(RoleNames.Staff));
+            }
+
+            if (await users.FindByEmailAsync(Writer.Email) is null)
+            {
+                var user = new ApplicationUser { Id = Writer.UserId, UserName = Writer.Email, Email = Writer.Email, EmailConfirmed = true };
+                await users.CreateAsync(user, Password);
+                await users.AddToRoleAsync(user, RoleNames.Staff);
+            }
+        }
+
+        using var client = app.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { email = Writer.Email, password = Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private sealed class Arrival
+    {
+        private int _count;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Count(int expected)
+        {
+            if (Interlocked.Increment(ref _count) == expected)
+            {
+                Done.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BookingPortal.Benchmarks;
+
+/// <summary>
+/// An app instance in a child process of its own, so that measuring its heap leaves out the Playwright client's
+/// bookkeeping for every page and request, which lives in the driving process. The child is this program started with
+/// <c>--serve</c>; it answers one command per line on stdin, and its answers start with <see cref="Prefix"/> so they
+/// stand out from any log lines.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    public const string ServeArgument = "--serve";
+    public const string Prefix = "@@ ";
+    private const string ConnectionVariable = "BENCH_SERVE_CONNECTION";
+
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<ServerProcess> StartAsync(string connectionString)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark cannot find its own executable.");
+        var start = new ProcessStartInfo(self)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // Started through "dotnet", the program itself is the first argument.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        start.ArgumentList.Add(ServeArgument);
+        // In the environment rather than on the command line, where the password would be visible to every user.
+        start.Environment[ConnectionVariable] = connectionString;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The server process did not start.");
+        var ready = await ReadAnswerAsync(process);
+        return new ServerProcess(process, new Uri(ready));
+    }
+
+    /// <summary>The child's managed heap after full collections, in bytes.</summary>
+    public async Task<long> HeapAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("heap");
+        return long.Parse(await ReadAnswerAsync(_process), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The <c>--serve</c> side: one app instance until stdin says quit or closes.</summary>
+    public static async Task<int> ServeAsync()
+    {
+        using var app = BenchApp.Start(Environment.GetEnvironmentVariable(ConnectionVariable)
+            ?? throw new InvalidOperationException($"{ConnectionVariable} is not set."));
+        Console.WriteLine($"{Prefix}{app.BaseAddress}");
+        while (await Console.In.ReadLineAsync() is { } command && command != "quit")
+        {
+            if (command == "heap")
+            {
+                Console.WriteLine($"{Prefix}{HeapAfterFullCollection().ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        return 0;
+    }
+
+    public static long HeapAfterFullCollection()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("quit");
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is TimeoutException or IOException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private static async Task<string> ReadAnswerAsync(Process process)
+    {
+        while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120)) is { } line)
+        {
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                return line[Prefix.Length..];
+            }
+        }
+
+        throw new InvalidOperationException("The server process ended without answering.");
+    }
+}
