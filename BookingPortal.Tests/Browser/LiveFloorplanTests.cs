@@ -116,6 +116,8 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await using var scope = await SignedInAsync(apps.B, Alice, "/floorplan", "floorplan-page");
         var page = scope.Page;
 
+        // The board may still be drawing its first state on a loaded machine; select the room once it shows the booking.
+        await Expect(Room(page, "Kestrel")).Not.ToHaveAttributeAsync("data-state", "Free", Patiently);
         await Room(page, "Kestrel").ClickAsync();
         await page.GetByTestId("check-in").ClickAsync();
         await Expect(page.GetByTestId("fp-outcome")).ToContainTextAsync("Checked in “Standup”", new() { Timeout = 15_000 });
