@@ -1,5 +1,6 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -81,6 +82,27 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await Expect(display.GetByTestId("display-revoked")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await display.ReloadAsync();
         await Expect(display.GetByTestId("display-revoked")).ToContainTextAsync("not valid");
+    }
+
+    [Fact]
+    public async Task A_display_signed_in_as_an_operator_cycles_through_the_floors()
+    {
+        // A second floor, sorted after the ground floor, with a room of its own.
+        var upper = new Floor(Guid.CreateVersion7(), apps.Venue.Location.Id, "Upper", 1, 100, 60);
+        await using (var db = await apps.Harness.Contexts.CreateDbContextAsync())
+        {
+            db.Floors.Add(upper);
+            db.Resources.Add(new Resource(Guid.CreateVersion7(), apps.Venue.Location.Id, upper.Id, ResourceKind.Room, "Summit", 8, [],
+                FloorplanShape.Rectangle(10, 10, 30, 20), BookingRules.Default));
+            await db.SaveChangesAsync();
+        }
+
+        await using var scope = await SignedInAsync(apps.B, Olga, $"/display/{apps.Venue.Location.Id}?cycle=10", "wall-display");
+        var floor = scope.Page.GetByTestId("display-floor");
+
+        await Expect(floor).ToHaveTextAsync("Ground (1/2)");
+        await Expect(floor).ToHaveTextAsync("Upper (2/2)", new() { Timeout = 20_000 });
+        await Expect(Room(scope.Page, "Summit")).ToHaveAttributeAsync("data-state", "Free");
     }
 
     [Fact]
