@@ -21,8 +21,14 @@ public sealed class FloorplanBoardsTests(DatabaseFixture database) : EngineTestB
 
     private static LiveEvent ChangeAt(Venue venue) => new("booking.created", Guid.NewGuid(), null, [], [venue.Location.Id]);
 
-    private static async Task QuietAsync(Func<int> count)
+    private static async Task QuietAsync(Func<int> count, int atLeast = 0)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (count() < atLeast)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
         // Settled once nothing new has arrived for a while; the assertions then look at what did arrive.
         var seen = -1;
         while (seen != count())
@@ -44,7 +50,7 @@ public sealed class FloorplanBoardsTests(DatabaseFixture database) : EngineTestB
         })).ToList();
 
         _updates.Publish(ChangeAt(venue));
-        await QuietAsync(() => received.Count);
+        await QuietAsync(() => received.Count, atLeast: 10);
 
         Assert.Equal(10, received.Count);
         Assert.Single(received.Distinct());
@@ -67,7 +73,7 @@ public sealed class FloorplanBoardsTests(DatabaseFixture database) : EngineTestB
             _updates.Publish(ChangeAt(venue));
         }
 
-        await QuietAsync(() => Volatile.Read(ref pushes));
+        await QuietAsync(() => Volatile.Read(ref pushes), atLeast: 1);
         Assert.InRange(pushes, 1, 2);
     }
 
@@ -83,7 +89,7 @@ public sealed class FloorplanBoardsTests(DatabaseFixture database) : EngineTestB
             return Task.CompletedTask;
         });
         await Boards.CurrentAsync(watched.Location.Id);
-        await QuietAsync(() => Volatile.Read(ref pushes));
+        await QuietAsync(() => Volatile.Read(ref pushes), atLeast: 1);
         var before = pushes;
 
         _updates.Publish(ChangeAt(other));
@@ -92,7 +98,7 @@ public sealed class FloorplanBoardsTests(DatabaseFixture database) : EngineTestB
 
         Assert.Equal(before, pushes);
         _updates.Publish(LiveEvent.Resync);
-        await QuietAsync(() => Volatile.Read(ref pushes));
+        await QuietAsync(() => Volatile.Read(ref pushes), atLeast: before + 1);
         Assert.Equal(before + 1, pushes);
     }
 
