@@ -138,6 +138,10 @@ public class TwoInstances : IAsyncLifetime
         finally
         {
             Clock.Set(now);
+            // Screens may have reloaded while the clock stood earlier; a real clock's minute tick would correct them,
+            // this one does not tick, so ask both instances to reload as after a reconnect.
+            A.Services.GetRequiredService<LiveUpdates>().Publish(LiveEvent.Resync);
+            B.Services.GetRequiredService<LiveUpdates>().Publish(LiveEvent.Resync);
         }
     }
 
