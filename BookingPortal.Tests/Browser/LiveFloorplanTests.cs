@@ -2,6 +2,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Tests.Floorplan;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static BookingPortal.Tests.Browser.TwoInstances;
@@ -150,6 +151,37 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await Expect(page.GetByTestId("fp-outcome")).ToContainTextAsync("Booked Horizon from 10:00 for 60 minutes", new() { Timeout = 15_000 });
         await Expect(Room(page, "Horizon")).ToHaveAttributeAsync("data-state", "StartingSoon", Patiently);
         await Expect(Room(page, "Horizon").GetByTestId("fp-state")).ToHaveTextAsync("Booked from 10:00");
+    }
+
+    [Fact]
+    public async Task An_admin_resizes_a_shape_by_its_corner_and_puts_a_picture_under_the_plan()
+    {
+        await using var viewer = await SignedInAsync(apps.B, Olga, "/floorplan", "floorplan-page");
+        await using var editor = await SignedInAsync(apps.A, Ada, $"/admin/floors/{apps.Venue.Floors[0].Id}/plan", "plan-editor");
+        var page = editor.Page;
+        var handle = page.Locator("[data-testid=fpe-shape][data-name=Juniper] [data-testid=fpe-handle]");
+        var box = (await handle.BoundingBoxAsync())!;
+        var pixelsPerUnit = (await page.Locator("[data-testid=fpe-shape][data-name=Juniper] .fpe-body").BoundingBoxAsync())!.Width / 15;
+
+        // Juniper sits at (50.5, 32), 15 × 26 on a 10-unit grid; pulling its corner 4 units left and 10 up ends it at (60, 50).
+        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 4 * pixelsPerUnit, box.Y + box.Height / 2 - 10 * pixelsPerUnit, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+
+        await Expect(Room(viewer.Page, "Juniper")).ToHaveAttributeAsync("data-shape", "50.5,32,9.5,18", Patiently);
+
+        await page.GetByTestId("background-file").SetInputFilesAsync(new FilePayload { Name = "plan.png", MimeType = "image/png", Buffer = FloorplanEditingTests.TinyPng });
+
+        var picture = viewer.Page.Locator("[data-testid=floorplan] image");
+        await Expect(picture).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        var href = (await picture.GetAttributeAsync("href"))!;
+        using var anonymous = apps.B.CreateClient();
+        var served = await anonymous.GetAsync(href);
+        Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(FloorplanEditingTests.TinyPng, await served.Content.ReadAsByteArrayAsync());
+        Assert.Contains("immutable", served.Headers.CacheControl?.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(href[..^4] + "0000")).StatusCode);
     }
 
     [Fact]
