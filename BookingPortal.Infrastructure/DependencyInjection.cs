@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Displays;
 using BookingPortal.Infrastructure.Floorplan;
 using BookingPortal.Infrastructure.Live;
@@ -25,8 +26,16 @@ public static class DependencyInjection
         services.AddSingleton<ResourceSnapshots>();
         services.AddSingleton<BookingEngine>();
         services.AddSingleton<BookingQueries>();
+        services.AddSingleton<StaffBookingQueries>();
         services.AddSingleton<ResourceCatalog>();
+        services.AddSingleton<RoomFinder>();
         services.AddSingleton<ResourceAdministration>();
+        services.AddSingleton<LocationAdministration>();
+        services.AddSingleton<MaintenanceAdministration>();
+        services.AddSingleton<ApprovalQueue>();
+        services.AddSingleton<BookingAudit>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<OperatorAssignments>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<LiveEventPayloads>();
         services.AddSingleton<FloorplanQueries>();

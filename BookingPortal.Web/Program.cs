@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Scheduling;
 using BookingPortal.Web.Api;
 using BookingPortal.Web.Components;
 using BookingPortal.Web.Health;
@@ -18,6 +19,7 @@ builder.WebHost.UseStaticWebAssets();
 
 var (connectionString, embeddedDatabase) = await DatabaseStartup.ResolveAsync(builder);
 builder.Services.AddBookingInfrastructure(connectionString);
+builder.Services.AddBookingScheduling(builder.Configuration);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
@@ -32,6 +34,8 @@ builder.AddBookingIdentity();
 builder.AddBookingApi();
 builder.Services.AddLiveScreens();
 builder.Services.AddSingleton<DemoVenueSeeder>();
+builder.Services.AddSingleton<FirstAdmin>();
+builder.Services.AddScoped<BookingPortal.Web.Components.Pages.Bookings.BookingActions>();
 
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseReadinessCheck>(
@@ -60,6 +64,8 @@ if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment())
     await app.Services.GetRequiredService<DemoVenueSeeder>().SeedAsync(app.Lifetime.ApplicationStopping);
 }
 
+await app.Services.GetRequiredService<FirstAdmin>().EnsureAsync(app.Lifetime.ApplicationStopping);
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
@@ -71,6 +77,9 @@ if (!app.Environment.IsDevelopment())
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
     pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+// Routing after the re-execution above, so a re-executed /not-found is routed to its page; with the implicit
+// routing at the start of the pipeline an unknown address answered an empty 404.
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -251,7 +251,7 @@ public sealed class Booking : AggregateRoot
         }
 
         Record(now, actor.UserId, action, from, to, reason);
-        Raise(new BookingStatusChanged(Id, from, to, now));
+        Raise(new BookingStatusChanged(Id, from, to, now, actor, reason));
     }
 
     private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail)

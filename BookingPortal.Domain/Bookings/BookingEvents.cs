@@ -4,6 +4,8 @@ namespace BookingPortal.Domain.Bookings;
 
 public sealed record BookingCreated(Guid BookingId, BookingStatus Status, DateTimeOffset OccurredAt) : IDomainEvent;
 
-public sealed record BookingStatusChanged(Guid BookingId, BookingStatus From, BookingStatus To, DateTimeOffset OccurredAt) : IDomainEvent;
+/// <summary>A status transition, with who made it and why, so reactions (notifications) need not read the history.</summary>
+public sealed record BookingStatusChanged(Guid BookingId, BookingStatus From, BookingStatus To, DateTimeOffset OccurredAt, Actor By, string? Reason)
+    : IDomainEvent;
 
 public sealed record BookingRescheduled(Guid BookingId, TimeRange From, TimeRange To, DateTimeOffset OccurredAt) : IDomainEvent;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
@@ -52,6 +53,53 @@ public static class BookingPolicy
         if (attendeeCount > seats)
         {
             errors.Add("attendeeCount", $"{attendeeCount} attendees do not fit: the capacity is {seats}.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// <see cref="CheckSlot"/> for every occurrence of a series, each message once: one that only some occurrences
+    /// earn names their local dates, so the user knows which to move or leave out.
+    /// </summary>
+    public static ValidationErrors CheckSeries(IReadOnlyList<TimeRange> occurrences, int attendeeCount, IReadOnlyCollection<Resource> resources,
+        Location location, DateTimeOffset now)
+    {
+        var failures = new Dictionary<(string Field, string Message), List<DateOnly>>();
+        foreach (var occurrence in occurrences)
+        {
+            var day = DateOnly.FromDateTime(location.ToLocal(occurrence.Start).DateTime);
+            foreach (var (field, messages) in CheckSlot(occurrence, attendeeCount, resources, location, now).ToDictionary())
+            {
+                foreach (var message in messages)
+                {
+                    if (!failures.TryGetValue((field, message), out var days))
+                    {
+                        failures[(field, message)] = days = [];
+                    }
+
+                    days.Add(day);
+                }
+            }
+        }
+
+        var errors = new ValidationErrors();
+        foreach (var ((field, message), days) in failures)
+        {
+            var everyOccurrence = days.Count == occurrences.Count;
+            var namesItsDay = days.Count == 1 && message.Contains(days[0].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            errors.Add(field, everyOccurrence || namesItsDay
+                ? message
+                : $"{message} Occurrence(s) on {string.Join(", ", days.Select(d => d.ToString("ddd yyyy-MM-dd", CultureInfo.InvariantCulture)))}.");
+        }
+
+        // The database would refuse a series whose own blocked ranges overlap, with no one else to blame in the answer.
+        foreach (var resource in resources)
+        {
+            if (occurrences.Zip(occurrences.Skip(1)).Any(pair => resource.BlockedRangeFor(pair.First).Overlaps(resource.BlockedRangeFor(pair.Second))))
+            {
+                errors.Add("recurrence.interval", $"With {resource.Name}'s buffers before and after, occurrences would overlap each other; choose a longer interval.");
+            }
         }
 
         return errors;

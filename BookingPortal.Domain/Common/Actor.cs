@@ -15,6 +15,14 @@ public sealed record Actor(string UserId, string Email, Roles Roles)
     /// <summary>Scheduled work acts as the system; it is neither an owner nor a person.</summary>
     public static Actor System { get; } = new("system", "system", Roles.Admin);
 
+    /// <summary>
+    /// Where an operator may act on other people's bookings. An operator assigned nowhere acts nowhere, only as staff
+    /// on their own bookings (ADR 007).
+    /// </summary>
+    public IReadOnlyCollection<Guid> OperatorLocations { get; init; } = [];
+
     public bool IsAdmin => Roles.HasFlag(Roles.Admin);
-    public bool IsOperator => Roles.HasFlag(Roles.Operator) || IsAdmin;
+
+    /// <summary>Whether this actor may check in, cancel and audit anyone's bookings at the location: its operators and every admin.</summary>
+    public bool OperatesAt(Guid locationId) => IsAdmin || (Roles.HasFlag(Roles.Operator) && OperatorLocations.Contains(locationId));
 }

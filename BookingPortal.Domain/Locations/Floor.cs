@@ -13,7 +13,7 @@ public sealed class Floor
     {
         Id = id;
         LocationId = locationId;
-        Name = string.IsNullOrWhiteSpace(name) ? throw new DomainException("A floor needs a name.") : name.Trim();
+        Name = RequireName(name);
         SortOrder = sortOrder;
         Resize(planWidth, planHeight);
     }
@@ -25,6 +25,11 @@ public sealed class Floor
     public double PlanWidth { get; private set; }
     public double PlanHeight { get; private set; }
     public string? BackgroundImageUrl { get; private set; }
+
+    public void Rename(string name) => Name = RequireName(name);
+
+    /// <summary>Where the floor comes in its location's list (lower first), e.g. basement -1, ground 0.</summary>
+    public void Reorder(int sortOrder) => SortOrder = sortOrder;
 
     public void Resize(double planWidth, double planHeight)
     {
@@ -38,4 +43,7 @@ public sealed class Floor
     }
 
     public void SetBackgroundImage(string? url) => BackgroundImageUrl = string.IsNullOrWhiteSpace(url) ? null : url;
+
+    private static string RequireName(string name) =>
+        string.IsNullOrWhiteSpace(name) ? throw new DomainException("A floor needs a name.") : name.Trim();
 }

@@ -39,23 +39,48 @@ public sealed class Location : AggregateRoot
     public void SetOpeningHours(IEnumerable<OpeningInterval> openingHours)
     {
         var intervals = openingHours.OrderBy(i => i.Day).ThenBy(i => i.Start).ToList();
-        if (intervals.FirstOrDefault(i => !i.IsValid) is { } invalid)
+        var errors = CheckOpeningHours(intervals);
+        if (!errors.IsEmpty)
         {
-            throw new DomainException($"Opening interval on {invalid.Day} must end after it starts ({invalid.Start}-{invalid.End}).");
+            throw new DomainException(errors.ToString());
+        }
+
+        _openingHours = intervals;
+    }
+
+    /// <summary>What is wrong with these intervals, per weekday (field <c>openingHours.Monday</c> and so on).</summary>
+    public static ValidationErrors CheckOpeningHours(IEnumerable<OpeningInterval> openingHours)
+    {
+        var errors = new ValidationErrors();
+        var intervals = openingHours.OrderBy(i => i.Day).ThenBy(i => i.Start).ToList();
+        foreach (var invalid in intervals.Where(i => !i.IsValid))
+        {
+            errors.Add(OpeningHoursField(invalid.Day), $"Opening interval on {invalid.Day} must end after it starts ({invalid.Start:HH:mm}-{invalid.End:HH:mm}).");
         }
 
         for (var i = 1; i < intervals.Count; i++)
         {
             if (intervals[i].Day == intervals[i - 1].Day && intervals[i].StartOffset < intervals[i - 1].EndOffset)
             {
-                throw new DomainException($"Opening intervals on {intervals[i].Day} overlap.");
+                errors.Add(OpeningHoursField(intervals[i].Day), $"Opening intervals on {intervals[i].Day} overlap.");
             }
         }
 
-        _openingHours = intervals;
+        return errors;
     }
 
-    public void SetClosures(IEnumerable<Closure> closures) => _closures = closures.OrderBy(c => c.From).ToList();
+    public static string OpeningHoursField(DayOfWeek day) => $"openingHours.{day}";
+
+    public void SetClosures(IEnumerable<Closure> closures)
+    {
+        var list = closures.OrderBy(c => c.From).ToList();
+        if (list.FirstOrDefault(c => c.To < c.From) is { } backwards)
+        {
+            throw new DomainException($"The closure '{backwards.Reason}' ends before it starts.");
+        }
+
+        _closures = list;
+    }
 
     public void SetNoShowGracePeriod(TimeSpan grace)
     {
@@ -73,9 +98,11 @@ public sealed class Location : AggregateRoot
     /// The UTC instant of a wall-clock time. A time skipped by a spring-forward change moves forward by the gap;
     /// an ambiguous autumn time takes its first (daylight) occurrence, as people mean "the first 02:30".
     /// </summary>
-    public DateTimeOffset ToUtc(DateOnly day, TimeOnly time)
+    public DateTimeOffset ToUtc(DateOnly day, TimeOnly time) => ToUtc(TimeZone, day, time);
+
+    /// <inheritdoc cref="ToUtc(DateOnly, TimeOnly)"/>
+    public static DateTimeOffset ToUtc(TimeZoneInfo zone, DateOnly day, TimeOnly time)
     {
-        var zone = TimeZone;
         var local = day.ToDateTime(time, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
         {

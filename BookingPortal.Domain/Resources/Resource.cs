@@ -52,6 +52,9 @@ public sealed class Resource : AggregateRoot
         _features = NormalizeFeatures(features);
     }
 
+    /// <summary>A room turned into a desk area and the like; bookings keep their history.</summary>
+    public void Reclassify(ResourceKind kind) => Kind = kind;
+
     public void PlaceOnFloor(Guid floorId, FloorplanShape shape)
     {
         FloorId = floorId;

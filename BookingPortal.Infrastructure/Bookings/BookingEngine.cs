@@ -17,11 +17,13 @@ namespace BookingPortal.Infrastructure.Bookings;
 /// Every change to a booking goes through here, one transaction per operation. The exclusion constraint on
 /// allocations decides races; this service turns its verdict and the domain's rules into <see cref="BookingResult"/>s.
 /// </summary>
-public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time, ILogger<BookingEngine> logger)
+public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time, ILogger<BookingEngine> logger)
 {
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
     private const int AttemptsWhenDeadlocked = 4;
+
+    private readonly WaitlistPromotion waitlist = new(contexts);
 
     public Task<BookingResult> CreateAsync(CreateBookingCommand command, Actor actor, CancellationToken ct = default) =>
         RetryWhenDeadlockedAsync(() => CreateOnceAsync(command, actor, ct), ct);
@@ -32,17 +34,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
     private async Task<BookingResult> CreateOnceAsync(CreateBookingCommand command, Actor actor, CancellationToken ct)
     {
         var resourceIds = command.ResourceIds ?? [];
-        var errors = BookingPolicy.CheckDetails(command.Title, command.AttendeeCount);
-        if (command.End <= command.Start)
-        {
-            errors.Add("end", "The end must be after the start.");
-        }
-
-        if (command.IdempotencyKey is { Length: > 200 })
-        {
-            errors.Add("idempotencyKey", "The idempotency key can be at most 200 characters.");
-        }
-
+        var errors = CheckRequest(command);
         var requestHash = command.IdempotencyKey is null ? null : Fingerprint(command);
         await using var db = await contexts.CreateDbContextAsync(ct);
         // One physical connection for the whole operation: each implicit open/close would reset it in the pool.
@@ -100,6 +92,23 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         db.Bookings.Add(waiting);
         await db.SaveChangesAsync(ct);
         return new BookingResult.Queued(BookingSnapshot.Of(waiting));
+    }
+
+    /// <summary>What a create request must get right before anything is read.</summary>
+    private static ValidationErrors CheckRequest(CreateBookingCommand command)
+    {
+        var errors = BookingPolicy.CheckDetails(command.Title, command.AttendeeCount);
+        if (command.End <= command.Start)
+        {
+            errors.Add("end", "The end must be after the start.");
+        }
+
+        if (command.IdempotencyKey is { Length: > 200 })
+        {
+            errors.Add("idempotencyKey", "The idempotency key can be at most 200 characters.");
+        }
+
+        return errors;
     }
 
     private async Task<BookingResult> ChangeOnceAsync(ChangeBookingCommand command, Actor actor, CancellationToken ct)
@@ -179,12 +188,14 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
 
     public Task<BookingResult> CancelAsync(Guid bookingId, Actor actor, string? reason, uint? expectedVersion = null, CancellationToken ct = default) =>
         TransitionAsync(bookingId, actor, expectedVersion,
-            (booking, _) => booking.OwnerId == actor.UserId || actor.IsOperator ? null : "Only the owner, an operator or an admin can cancel this booking.",
+            (booking, location) => booking.OwnerId == actor.UserId || actor.OperatesAt(location.Id) ? null
+                : "Only the owner, an operator of this location or an admin can cancel this booking.",
             (booking, _, now) => booking.Cancel(actor, now, Trim(reason)), ct);
 
     public Task<BookingResult> CheckInAsync(Guid bookingId, Actor actor, CancellationToken ct = default) =>
         TransitionAsync(bookingId, actor, null,
-            (booking, _) => booking.OwnerId == actor.UserId || actor.IsOperator ? null : "Only the owner or an operator can check in.",
+            (booking, location) => booking.OwnerId == actor.UserId || actor.OperatesAt(location.Id) ? null
+                : "Only the owner, an operator of this location or an admin can check in.",
             (booking, location, now) => booking.CheckIn(actor, now, location.NoShowGracePeriod), ct);
 
     /// <summary>
@@ -201,7 +212,7 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
         }
 
         return await TransitionAsync(bookingId, actor, null,
-            (_, _) => actor.IsOperator ? null : "Only an operator or an admin can mark a no-show.",
+            (_, location) => actor.OperatesAt(location.Id) ? null : "Only an operator of this location or an admin can mark a no-show.",
             (booking, location, now) => booking.MarkNoShow(now, location.NoShowGracePeriod, requiresCheckIn, actor), ct);
     }
 
@@ -216,49 +227,19 @@ public sealed class BookingEngine(IDbContextFactory<BookingDbContext> contexts, 
             (booking, _, now) => booking.Reject(actor, now, Trim(reason)), ct);
 
     /// <summary>
-    /// Gives freed slots to wait-listed requests, oldest request first. Each promotion is its own transaction and the
-    /// exclusion constraint decides, so two passes running at once cannot promote into the same slot.
+    /// Gives freed slots to wait-listed requests, oldest request first (see <see cref="WaitlistPromotion"/>). Each group
+    /// of requests sharing resources is one transaction, so two passes running at once cannot promote into one slot.
     /// </summary>
     public async Task<int> PromotePendingAsync(IReadOnlyCollection<Guid>? resourceIds = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        List<Guid> candidates;
-        await using (var db = await contexts.CreateDbContextAsync(ct))
-        {
-            var pending = db.Bookings.AsNoTracking().Where(b => b.Status == BookingStatus.Pending && b.Start > now);
-            if (resourceIds is not null)
-            {
-                pending = pending.Where(b => b.Allocations.Any(a => resourceIds.Contains(a.ResourceId)));
-            }
-
-            candidates = await pending.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id).Select(b => b.Id).Take(500).ToListAsync(ct);
-        }
-
         var promoted = 0;
-        foreach (var id in candidates)
+        foreach (var group in await waitlist.GroupsAsync(resourceIds, now, ct))
         {
-            if (await RetryWhenDeadlockedAsync(() => PromoteOneAsync(id, now, ct), ct))
-            {
-                promoted++;
-            }
+            promoted += await RetryWhenDeadlockedAsync(() => waitlist.PromoteAsync(group, now, ct), ct);
         }
 
         return promoted;
-    }
-
-    private async Task<bool> PromoteOneAsync(Guid bookingId, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var booking = await LoadForWriteAsync(db, bookingId, ct);
-        if (booking is not { Status: BookingStatus.Pending })
-        {
-            return false;
-        }
-
-        var ids = booking.ResourceIds.ToList();
-        var requiresApproval = await db.Resources.AnyAsync(r => ids.Contains(r.Id) && r.Rules.RequiresApproval, ct);
-        booking.Promote(requiresApproval, now);
-        return await SaveAsync(db, booking, ct) is null;
     }
 
     private Task<BookingResult> TransitionAsync(Guid bookingId, Actor actor, uint? expectedVersion,

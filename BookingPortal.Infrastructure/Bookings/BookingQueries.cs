@@ -11,7 +11,8 @@ public sealed record BookingFilter(
     BookingStatus? Status = null,
     string? OwnerId = null,
     int Limit = 50,
-    int Offset = 0);
+    int Offset = 0,
+    Guid? SeriesId = null);
 
 public sealed record BookingPage(IReadOnlyList<BookingSnapshot> Items, int Total, int Limit, int Offset);
 
@@ -53,6 +54,11 @@ public sealed class BookingQueries(IDbContextFactory<BookingDbContext> contexts)
             query = query.Where(b => b.Status == status);
         }
 
+        if (filter.SeriesId is { } seriesId)
+        {
+            query = query.Where(b => b.SeriesId == seriesId);
+        }
+
         if (filter.OwnerId is { } ownerId)
         {
             query = query.Where(b => b.OwnerId == ownerId);
@@ -64,6 +70,17 @@ public sealed class BookingQueries(IDbContextFactory<BookingDbContext> contexts)
             .Include(b => b.Allocations)
             .ToListAsync(ct);
         return new BookingPage(items.Select(BookingSnapshot.Of).ToList(), total, filter.Limit, filter.Offset);
+    }
+
+    /// <summary>The locations of a booking's resources (one, unless it spans a move), for location-scoped permissions.</summary>
+    public async Task<IReadOnlyList<Guid>> LocationsOfAsync(Guid bookingId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Allocations.AsNoTracking()
+            .Where(a => a.BookingId == bookingId)
+            .Join(db.Resources, a => a.ResourceId, r => r.Id, (_, r) => r.LocationId)
+            .Distinct()
+            .ToListAsync(ct);
     }
 
     public async Task<IReadOnlyList<HistoryView>> HistoryAsync(Guid bookingId, CancellationToken ct = default)

@@ -33,6 +33,30 @@ internal static class ConflictAdvisor
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Holding allocations of these resources that meet any of the windows. A series' windows can be spread over a year
+    /// or more; asking per (resource, window) pair, which the allocations' GiST index answers, avoids one window
+    /// spanning them all, which would load every reservation in between.
+    /// </summary>
+    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, IReadOnlyList<TimeRange> windows,
+        CancellationToken ct)
+    {
+        var ids = resourceIds.ToArray();
+        var starts = windows.Select(w => w.Start).ToArray();
+        var ends = windows.Select(w => w.End).ToArray();
+        return db.Allocations
+            .FromSql($"""
+                SELECT * FROM allocations WHERE id IN (
+                    SELECT a.id
+                    FROM unnest({ids}) AS r(id)
+                    CROSS JOIN unnest({starts}, {ends}) AS w(s, e)
+                    JOIN allocations a ON a.resource_id = r.id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
+                    WHERE a.holds)
+                """)
+            .AsNoTracking()
+            .ToListAsync(ct);
+    }
+
     public static List<ConflictingRange> Collisions(IReadOnlyCollection<Resource> resources, TimeRange range, IEnumerable<Allocation> holding) =>
         resources.SelectMany(r => holding
                 .Where(a => a.ResourceId == r.Id && a.Blocked.Overlaps(r.BlockedRangeFor(range)))
@@ -47,21 +71,63 @@ internal static class ConflictAdvisor
     public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
         TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId, DateTimeOffset now, CancellationToken ct)
     {
-        var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
-        var reach = SuggestionWindow + MaxBuffer;
-        var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
-        var holding = await HoldingAsync(db, ids, range.Widen(reach, reach), ignoreBookingId, ct);
-
-        var conflicts = Collisions(resources, range, holding);
-        var suggestions = SuggestSlots(resources, location, range, attendeeCount, holding, now);
-        var alternatives = Alternatives(resources, candidates, location, range, attendeeCount, conflicts, holding, now);
+        var (_, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, [range], shifted => [shifted],
+            attendeeCount, requiredFeatures, ignoreBookingId, now, ct);
         var canWait = conflicts.Count > 0 && conflicts.All(c => c.Kind == BlockerKind.Booking);
         return new ConflictDetails(conflicts, suggestions, alternatives, canWait);
     }
 
-    /// <summary>Same resources and duration, shifted in 15-minute steps up to two hours either way, nearest first.</summary>
-    private static List<SuggestedSlot> SuggestSlots(IReadOnlyCollection<Resource> resources, Location location, TimeRange range,
-        int attendeeCount, List<Allocation> holding, DateTimeOffset now)
+    /// <summary>
+    /// A series is booked whole or not at all, so its advice is for the whole series: every clash of every occurrence,
+    /// first-occurrence times at which every occurrence would be free (the request can be sent again with one of them),
+    /// and resources free for every occurrence. A series never waits on the wait list.
+    /// </summary>
+    public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
+        IReadOnlyList<TimeRange> occurrences, Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, occurrences, layout,
+            attendeeCount, requiredFeatures, null, now, ct);
+        return new SeriesConflict(clashing.Select(o => new OccurrenceRange(o.Start, o.End)).ToList(),
+            new ConflictDetails(conflicts, suggestions, alternatives, CanJoinWaitlist: false));
+    }
+
+    /// <param name="layout">The occurrences a request would have if its first one were the given range.</param>
+    private static async Task<(List<TimeRange> Clashing, List<ConflictingRange> Conflicts, List<SuggestedSlot> Suggestions, List<AlternativeResource> Alternatives)>
+        ExplainOccurrencesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences,
+            Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId,
+            DateTimeOffset now, CancellationToken ct)
+    {
+        var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
+        var reach = SuggestionWindow + MaxBuffer;
+        var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
+        var holding = occurrences.Count == 1
+            ? await HoldingAsync(db, ids, occurrences[0].Widen(reach, reach), ignoreBookingId, ct)
+            : await HoldingAsync(db, ids, occurrences.Select(o => o.Widen(reach, reach)).ToList(), ct);
+
+        var clashing = occurrences.Where(o => Collisions(resources, o, holding).Count > 0).ToList();
+        var conflicts = clashing.SelectMany(o => Collisions(resources, o, holding))
+            .DistinctBy(c => (c.ResourceId, c.Start, c.End))
+            .OrderBy(c => c.Start)
+            .ToList();
+        var fits = new Fit(location, attendeeCount, holding, now);
+        var suggestions = SuggestSlots(resources, occurrences[0], layout, fits);
+        var alternatives = Alternatives(resources, candidates, occurrences, conflicts, fits);
+        return (clashing, conflicts, suggestions, alternatives);
+    }
+
+    /// <summary>Whether resources could take all these occurrences: every rule met and nothing holding them.</summary>
+    private sealed record Fit(Location Location, int AttendeeCount, List<Allocation> Holding, DateTimeOffset Now)
+    {
+        public bool Free(IReadOnlyCollection<Resource> resources, IReadOnlyList<TimeRange> occurrences) =>
+            occurrences.Count > 0
+            && BookingPolicy.CheckSeries(occurrences, AttendeeCount, resources, Location, Now).IsEmpty
+            && occurrences.All(o => Collisions(resources, o, Holding).Count == 0);
+    }
+
+    /// <summary>Same resources and duration, the first occurrence shifted in 15-minute steps up to two hours either way, nearest first.</summary>
+    private static List<SuggestedSlot> SuggestSlots(IReadOnlyCollection<Resource> resources, TimeRange first,
+        Func<TimeRange, IReadOnlyList<TimeRange>> layout, Fit fits)
     {
         var ids = resources.Select(r => r.Id).Order().ToList();
         var steps = (int)(SuggestionWindow / SuggestionStep);
@@ -69,9 +135,8 @@ internal static class ConflictAdvisor
         var slots = new List<SuggestedSlot>();
         foreach (var k in offsets)
         {
-            var candidate = range.Shift(SuggestionStep * k);
-            if (BookingPolicy.CheckSlot(candidate, attendeeCount, resources, location, now).IsEmpty
-                && Collisions(resources, candidate, holding).Count == 0)
+            var candidate = first.Shift(SuggestionStep * k);
+            if (fits.Free(resources, layout(candidate)))
             {
                 slots.Add(new SuggestedSlot(ids, candidate.Start, candidate.End));
                 if (slots.Count == MaxSuggestions)
@@ -96,17 +161,15 @@ internal static class ConflictAdvisor
         return candidates.Where(r => r.HasFeatures(requiredFeatures)).ToList();
     }
 
-    /// <summary>Candidates of the kinds that collided, free for the requested time: same floor first, then the snuggest fit.</summary>
-    private static List<AlternativeResource> Alternatives(IReadOnlyCollection<Resource> requested, List<Resource> candidates, Location location,
-        TimeRange range, int attendeeCount, List<ConflictingRange> conflicts, List<Allocation> holding, DateTimeOffset now)
+    /// <summary>Candidates of the kinds that collided, free for every requested occurrence: same floor first, then the snuggest fit.</summary>
+    private static List<AlternativeResource> Alternatives(IReadOnlyCollection<Resource> requested, List<Resource> candidates,
+        IReadOnlyList<TimeRange> occurrences, List<ConflictingRange> conflicts, Fit fits)
     {
         var takenIds = conflicts.Select(c => c.ResourceId).ToHashSet();
         var kinds = requested.Where(r => takenIds.Contains(r.Id)).Select(r => r.Kind).ToHashSet();
         var floors = requested.Select(r => r.FloorId).ToHashSet();
         return candidates
-            .Where(r => kinds.Contains(r.Kind)
-                        && Collisions([r], range, holding).Count == 0
-                        && BookingPolicy.CheckSlot(range, attendeeCount, [r], location, now).IsEmpty)
+            .Where(r => kinds.Contains(r.Kind) && fits.Free([r], occurrences))
             .OrderBy(r => floors.Contains(r.FloorId) ? 0 : 1)
             .ThenBy(r => r.Capacity)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)

@@ -3,7 +3,10 @@ using BookingPortal.Domain.Resources;
 
 namespace BookingPortal.Infrastructure.Catalog;
 
-public sealed record FloorView(Guid Id, string Name, int SortOrder, double PlanWidth, double PlanHeight, string? BackgroundImageUrl);
+public sealed record FloorView(Guid Id, string Name, int SortOrder, double PlanWidth, double PlanHeight, string? BackgroundImageUrl)
+{
+    public static FloorView Of(Floor f) => new(f.Id, f.Name, f.SortOrder, f.PlanWidth, f.PlanHeight, f.BackgroundImageUrl);
+}
 
 public sealed record LocationView(
     Guid Id,
@@ -12,7 +15,13 @@ public sealed record LocationView(
     IReadOnlyList<OpeningInterval> OpeningHours,
     IReadOnlyList<Closure> Closures,
     int NoShowGraceMinutes,
-    IReadOnlyList<FloorView> Floors);
+    IReadOnlyList<FloorView> Floors)
+{
+    /// <summary>The location with those of <paramref name="floors"/> that belong to it, in their order.</summary>
+    public static LocationView Of(Location l, IEnumerable<Floor> floors) => new(l.Id, l.Name, l.TimeZoneId, l.OpeningHours, l.Closures,
+        (int)l.NoShowGracePeriod.TotalMinutes,
+        floors.Where(f => f.LocationId == l.Id).OrderBy(f => f.SortOrder).ThenBy(f => f.Name).Select(FloorView.Of).ToList());
+}
 
 public sealed record ResourceView(
     Guid Id,

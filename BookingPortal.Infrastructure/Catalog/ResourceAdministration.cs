@@ -1,10 +1,7 @@
-using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Resources;
-using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace BookingPortal.Infrastructure.Catalog;
 
@@ -36,30 +33,100 @@ public abstract record AdminResult<T>
 
     public sealed record NotFound : AdminResult<T>;
 
-    /// <summary>The change would take time that holding bookings already have.</summary>
-    public sealed record Collides(IReadOnlyList<ConflictingRange> Conflicts) : AdminResult<T>;
+    /// <summary>The change would take time that holding bookings or blocks already have.</summary>
+    public sealed record Collides(IReadOnlyList<BlockCollision> Collisions) : AdminResult<T>;
 }
 
-public sealed record MaintenanceBlockView(Guid Id, Guid ResourceId, DateTimeOffset Start, DateTimeOffset End, string Reason, string CreatedBy, DateTimeOffset CreatedAt);
+/// <summary>Many numbered resources at once: "Desk 1" to "Desk 20", all alike but for their name and place.</summary>
+public sealed record BulkResourceDefinition(string? Prefix, int? From, int? To, ResourceDefinition Template)
+{
+    public const int MaxCount = 200;
 
-/// <summary>Admin changes to resources and their maintenance, each one transaction.</summary>
-public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time)
+    /// <summary>The names the definition produces; a prefix ending in a letter gets a space before the number.</summary>
+    public IReadOnlyList<string> Names()
+    {
+        var prefix = (Prefix ?? string.Empty).TrimEnd();
+        if (From is not { } from || To is not { } to || to < from || to - from >= MaxCount)
+        {
+            return [];
+        }
+
+        var separator = prefix.Length > 0 && char.IsLetter(prefix[^1]) ? " " : string.Empty;
+        return Enumerable.Range(from, to - from + 1).Select(n => $"{prefix}{separator}{n}").ToList();
+    }
+}
+
+/// <summary>Admin changes to resources, each one transaction.</summary>
+public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots)
 {
     public async Task<AdminResult<ResourceView>> CreateAsync(ResourceDefinition definition, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var errors = await CheckAsync(db, definition, ct);
+        var errors = await CheckWithNameAsync(db, definition, null, ct);
         if (!errors.IsEmpty)
         {
             return new AdminResult<ResourceView>.Invalid(errors.ToDictionary());
         }
 
-        var resource = new Resource(Guid.CreateVersion7(), definition.LocationId!.Value, definition.FloorId!.Value, definition.Kind!.Value,
-            definition.Name!, definition.Capacity!.Value, definition.Features ?? [], definition.Shape ?? FloorplanShape.Rectangle(0, 0, 10, 10),
-            RulesOf(definition));
+        var shape = definition.Shape ?? (await FreeCellsAsync(db, definition.FloorId!.Value, definition.Kind!.Value, 1, ct))[0];
+        var resource = New(definition, definition.Name!, shape);
         db.Resources.Add(resource);
         await db.SaveChangesAsync(ct);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
+    }
+
+    /// <summary>
+    /// Creates every numbered resource or none, each on a free cell of a grid over the floor plan so that each has a
+    /// shape to drag into place in the floorplan editor.
+    /// </summary>
+    public async Task<AdminResult<IReadOnlyList<ResourceView>>> CreateManyAsync(BulkResourceDefinition definition, CancellationToken ct = default)
+    {
+        var names = definition.Names();
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(definition.Prefix) || definition.Prefix.Trim().Length > 80 || definition.Prefix.Any(char.IsControl))
+        {
+            errors.Add("prefix", "A prefix of 1 to 80 characters is required, e.g. \"Desk\".");
+        }
+
+        if (definition.From is not (>= 0 and <= 100_000))
+        {
+            errors.Add("from", "Start numbering between 0 and 100000.");
+        }
+
+        if (definition.To is not { } to || to < definition.From)
+        {
+            errors.Add("to", "The last number must not be below the first.");
+        }
+        else if (to - definition.From >= BulkResourceDefinition.MaxCount)
+        {
+            errors.Add("to", $"At most {BulkResourceDefinition.MaxCount} resources at once.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var template = definition.Template with { Name = names.FirstOrDefault() ?? "-", Shape = null };
+        foreach (var (field, messages) in (await CheckAsync(db, template, ct)).ToDictionary())
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field == "name" ? "prefix" : field, message);
+            }
+        }
+
+        if (errors.IsEmpty && await TakenNamesAsync(db, template.LocationId!.Value, names, null, ct) is { Count: > 0 } taken)
+        {
+            errors.Add("prefix", $"Already at this location: {string.Join(", ", taken.Take(5))}{(taken.Count > 5 ? $" and {taken.Count - 5} more" : "")}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return new AdminResult<IReadOnlyList<ResourceView>>.Invalid(errors.ToDictionary());
+        }
+
+        var cells = await FreeCellsAsync(db, template.FloorId!.Value, template.Kind!.Value, names.Count, ct);
+        var resources = names.Select((name, i) => New(template, name, cells[i])).ToList();
+        db.Resources.AddRange(resources);
+        await db.SaveChangesAsync(ct);
+        return new AdminResult<IReadOnlyList<ResourceView>>.Ok(resources.Select(ResourceView.Of).ToList());
     }
 
     public async Task<AdminResult<ResourceView>> UpdateAsync(Guid id, ResourceDefinition definition, CancellationToken ct = default)
@@ -71,7 +138,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             return new AdminResult<ResourceView>.NotFound();
         }
 
-        var errors = await CheckAsync(db, definition with { LocationId = definition.LocationId ?? resource.LocationId }, ct);
+        var errors = await CheckWithNameAsync(db, definition with { LocationId = definition.LocationId ?? resource.LocationId }, id, ct);
         if (definition.LocationId is { } moved && moved != resource.LocationId)
         {
             errors.Add("locationId", "A resource cannot move to another location; deactivate it and create a new one.");
@@ -82,15 +149,24 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             return new AdminResult<ResourceView>.Invalid(errors.ToDictionary());
         }
 
+        var floorId = definition.FloorId!.Value;
+        var shape = definition.Shape
+            ?? (floorId == resource.FloorId ? resource.Shape : (await FreeCellsAsync(db, floorId, definition.Kind!.Value, 1, ct))[0]);
+        resource.Reclassify(definition.Kind!.Value);
         resource.Describe(definition.Name!, definition.Capacity!.Value, definition.Features ?? []);
-        resource.PlaceOnFloor(definition.FloorId!.Value, definition.Shape ?? resource.Shape);
+        resource.PlaceOnFloor(floorId, shape);
         resource.ChangeRules(RulesOf(definition));
         await db.SaveChangesAsync(ct);
         snapshots.Forget(id);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
     }
 
-    public async Task<AdminResult<ResourceView>> DeactivateAsync(Guid id, CancellationToken ct = default)
+    /// <summary>Stops new bookings; existing bookings and the whole history stay.</summary>
+    public Task<AdminResult<ResourceView>> DeactivateAsync(Guid id, CancellationToken ct = default) => SetActiveAsync(id, false, ct);
+
+    public Task<AdminResult<ResourceView>> ActivateAsync(Guid id, CancellationToken ct = default) => SetActiveAsync(id, true, ct);
+
+    private async Task<AdminResult<ResourceView>> SetActiveAsync(Guid id, bool active, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var resource = await db.Resources.FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -99,67 +175,60 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             return new AdminResult<ResourceView>.NotFound();
         }
 
-        resource.Deactivate();
+        if (active && await TakenNamesAsync(db, resource.LocationId, [resource.Name], id, ct) is { Count: > 0 })
+        {
+            return new AdminResult<ResourceView>.Invalid(new Dictionary<string, string[]>
+            {
+                ["name"] = [$"An active resource at this location is already called {resource.Name}; rename one of them first."],
+            });
+        }
+
+        if (active)
+        {
+            resource.Activate();
+        }
+        else
+        {
+            resource.Deactivate();
+        }
+
         await db.SaveChangesAsync(ct);
         snapshots.Forget(id);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
     }
 
-    /// <summary>Blocks a resource; refused with the colliding bookings when they hold any of that time.</summary>
-    public async Task<AdminResult<MaintenanceBlockView>> BlockAsync(Guid resourceId, DateTimeOffset? start, DateTimeOffset? end, string? reason,
-        Actor actor, CancellationToken ct = default)
+    private static Resource New(ResourceDefinition d, string name, FloorplanShape shape) =>
+        new(Guid.CreateVersion7(), d.LocationId!.Value, d.FloorId!.Value, d.Kind!.Value, name, d.Capacity!.Value, d.Features ?? [], shape, RulesOf(d));
+
+    private static async Task<IReadOnlyList<FloorplanShape>> FreeCellsAsync(BookingDbContext db, Guid floorId, ResourceKind kind, int count, CancellationToken ct)
     {
-        var errors = new ValidationErrors();
-        if (start is null)
+        var floor = await db.Floors.AsNoTracking().SingleAsync(f => f.Id == floorId, ct);
+        var taken = await db.Resources.AsNoTracking().Where(r => r.FloorId == floorId && r.IsActive).Select(r => r.Shape).ToListAsync(ct);
+        return FloorGrid.FreeCells(floor.PlanWidth, floor.PlanHeight, taken, kind, count);
+    }
+
+    /// <summary>Which of the names active resources of the location already use, ignoring case.</summary>
+    private static async Task<List<string>> TakenNamesAsync(BookingDbContext db, Guid locationId, IReadOnlyCollection<string> names, Guid? except,
+        CancellationToken ct)
+    {
+        var lowered = names.Select(n => n.Trim().ToLowerInvariant()).ToList();
+        return await db.Resources.AsNoTracking()
+            .Where(r => r.LocationId == locationId && r.IsActive && r.Id != except && lowered.Contains(r.Name.ToLower()))
+            .OrderBy(r => r.Name)
+            .Select(r => r.Name)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Also refuses a name another active resource of the location has (other than <paramref name="except"/>).</summary>
+    private static async Task<ValidationErrors> CheckWithNameAsync(BookingDbContext db, ResourceDefinition d, Guid? except, CancellationToken ct)
+    {
+        var errors = await CheckAsync(db, d, ct);
+        if (errors.IsEmpty && await TakenNamesAsync(db, d.LocationId!.Value, [d.Name!], except, ct) is { Count: > 0 })
         {
-            errors.Add("start", "A start is required.");
+            errors.Add("name", $"An active resource at this location is already called {d.Name!.Trim()}.");
         }
 
-        if (end is null)
-        {
-            errors.Add("end", "An end is required.");
-        }
-        else if (start is not null && end <= start)
-        {
-            errors.Add("end", "The end must be after the start.");
-        }
-
-        if (reason is { Length: > 500 } || reason?.Any(char.IsControl) == true)
-        {
-            errors.Add("reason", "The reason can be at most 500 characters, without control characters.");
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var resource = await db.Resources.AsNoTracking().FirstOrDefaultAsync(r => r.Id == resourceId, ct);
-        if (resource is null)
-        {
-            return new AdminResult<MaintenanceBlockView>.NotFound();
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return new AdminResult<MaintenanceBlockView>.Invalid(errors.ToDictionary());
-        }
-
-        var range = new TimeRange(start!.Value, end!.Value);
-        var block = new MaintenanceBlock(Guid.CreateVersion7(), resourceId, range, reason ?? "Maintenance", actor.UserId, time.GetUtcNow());
-        db.MaintenanceBlocks.Add(block);
-        try
-        {
-            await SlotLocks.SaveAsync(db, [resourceId], ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: "23P01" })
-        {
-            await using var fresh = await contexts.CreateDbContextAsync(ct);
-            var holding = await ConflictAdvisor.HoldingAsync(fresh, [resourceId], range, null, ct);
-            var conflicts = holding
-                .Select(a => new ConflictingRange(resourceId, a.BlockedStart, a.BlockedEnd, a.BookingId is null ? BlockerKind.Maintenance : BlockerKind.Booking))
-                .OrderBy(c => c.Start)
-                .ToList();
-            return new AdminResult<MaintenanceBlockView>.Collides(conflicts);
-        }
-
-        return new AdminResult<MaintenanceBlockView>.Ok(new MaintenanceBlockView(block.Id, block.ResourceId, block.Start, block.End, block.Reason, block.CreatedBy, block.CreatedAt));
+        return errors;
     }
 
     private static async Task<ValidationErrors> CheckAsync(BookingDbContext db, ResourceDefinition d, CancellationToken ct)

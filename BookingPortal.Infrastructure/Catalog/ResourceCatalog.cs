@@ -14,11 +14,7 @@ public sealed class ResourceCatalog(IDbContextFactory<BookingDbContext> contexts
         await using var db = await contexts.CreateDbContextAsync(ct);
         var locations = await db.Locations.AsNoTracking().OrderBy(l => l.Name).ToListAsync(ct);
         var floors = await db.Floors.AsNoTracking().OrderBy(f => f.SortOrder).ThenBy(f => f.Name).ToListAsync(ct);
-        return locations.Select(l => new LocationView(l.Id, l.Name, l.TimeZoneId, l.OpeningHours, l.Closures, (int)l.NoShowGracePeriod.TotalMinutes,
-                floors.Where(f => f.LocationId == l.Id)
-                    .Select(f => new FloorView(f.Id, f.Name, f.SortOrder, f.PlanWidth, f.PlanHeight, f.BackgroundImageUrl))
-                    .ToList()))
-            .ToList();
+        return locations.Select(l => LocationView.Of(l, floors)).ToList();
     }
 
     public async Task<IReadOnlyList<ResourceView>> ResourcesAsync(ResourceFilter filter, CancellationToken ct = default)

@@ -1,6 +1,13 @@
 -- Live updates (SPEC §4): every committed change to what screens show is announced on one channel. The triggers are
 -- deferred, so they run at commit and see the transaction's final rows, and NOTIFY itself is only delivered if the
 -- transaction commits: a racing loser or a rolled-back write announces nothing.
+
+-- Every change rewrites the booking row, so a move to other resources also bumps the version (xmin) and fires the
+-- trigger below. Backfilled before the triggers exist: deferred trigger events would block the later DDL.
+ALTER TABLE bookings ADD COLUMN revision integer NOT NULL DEFAULT 0;
+UPDATE bookings b SET revision = (SELECT count(*) FROM booking_history h WHERE h.booking_id = b.id);
+ALTER TABLE bookings ALTER COLUMN revision DROP DEFAULT;
+
 CREATE FUNCTION live_change(kind text, id uuid, user_id text, resource_ids uuid[]) RETURNS void
 LANGUAGE sql AS $$
     SELECT pg_notify('booking_portal_changes', json_build_object(
@@ -94,9 +101,3 @@ CREATE CONSTRAINT TRIGGER floors_live_change AFTER INSERT OR UPDATE ON floors
 
 CREATE CONSTRAINT TRIGGER locations_live_change AFTER INSERT OR UPDATE ON locations
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION location_live_change('location.changed');
-
--- Every change rewrites the booking row, so a move to other resources also bumps the version (xmin) and fires the
--- trigger above.
-ALTER TABLE bookings ADD COLUMN revision integer NOT NULL DEFAULT 0;
-UPDATE bookings b SET revision = (SELECT count(*) FROM booking_history h WHERE h.booking_id = b.id);
-ALTER TABLE bookings ALTER COLUMN revision DROP DEFAULT;

@@ -1,7 +1,9 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Locations;
+using BookingPortal.Domain.Notifications;
 using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Infrastructure.Notifications;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,16 +18,19 @@ public class BookingDbContext(DbContextOptions<BookingDbContext> options) : Iden
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<MaintenanceBlock> MaintenanceBlocks => Set<MaintenanceBlock>();
     public DbSet<BookingHistoryEntry> BookingHistory => Set<BookingHistoryEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         DeleteOrphanedAllocations();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await StatusChangeNotifications.AddAsync(this, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         DeleteOrphanedAllocations();
+        StatusChangeNotifications.Add(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 

@@ -18,12 +18,21 @@ public static class SlotLocks
     /// <summary>Saves the context's changes in one transaction that first locks the given resources' allocations.</summary>
     public static async Task SaveAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
     {
-        var keys = resourceIds.Select(KeyOf).Distinct().Order().ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync(
-            $"SELECT pg_advisory_xact_lock({LockClass}, key) FROM unnest({keys}) WITH ORDINALITY AS k(key, n) ORDER BY n", ct);
+        await LockAsync(db, resourceIds, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes the resources' locks in the context's open transaction, until it ends: for work that must see the
+    /// resources unchanged by other writers across several saves (the wait-list pass).
+    /// </summary>
+    public static async Task LockAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
+    {
+        var keys = resourceIds.Select(KeyOf).Distinct().Order().ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock({LockClass}, key) FROM unnest({keys}) WITH ORDINALITY AS k(key, n) ORDER BY n", ct);
     }
 
     private static int KeyOf(Guid resourceId)

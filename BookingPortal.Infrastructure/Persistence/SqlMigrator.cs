@@ -27,10 +27,13 @@ public static class SqlMigrator
     public static IReadOnlyList<string> MigrationNames() =>
         FindMigrations().Select(migration => migration.Version).ToList();
 
-    public static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken ct = default)
+    /// <param name="upTo">Stop after this version; the upgrade tests use it to build a database of an older release.</param>
+    public static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken ct = default, string? upTo = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        var migrations = FindMigrations();
+        var migrations = FindMigrations()
+            .Where(migration => upTo is null || string.CompareOrdinal(migration.Version, upTo) <= 0)
+            .ToList();
 
         // A dedicated unpooled session: the advisory lock belongs to the session, and a pooled connection returned
         // while still holding it would block every other migrator until that physical connection closed.

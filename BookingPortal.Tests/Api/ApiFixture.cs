@@ -14,8 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BookingPortal.Tests.Api;
 
 /// <summary>
-/// The real app on Kestrel over its own migrated database, with a controlled clock, four users signed in through
-/// /api/auth/login, and a venue to book.
+/// The real app on Kestrel over its own migrated database, with a controlled clock, five users signed in through
+/// /api/auth/login, a venue to book, and a second location (the annex) with its own operator.
 /// </summary>
 public class ApiFixture : IAsyncLifetime
 {
@@ -28,6 +28,7 @@ public class ApiFixture : IAsyncLifetime
 
     public ManualTimeProvider Clock { get; } = new(EngineHarness.DefaultNow);
     public Venue Venue { get; private set; } = null!;
+    public Venue Annex { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
     public IServiceProvider Services => _server!.Services;
 
@@ -35,6 +36,11 @@ public class ApiFixture : IAsyncLifetime
     public static readonly Actor Bob = TestData.Bob with { Email = "bob@api.test" };
     public static readonly Actor Olga = TestData.Operator with { Email = "olga@api.test" };
     public static readonly Actor Ada = TestData.Admin with { Email = "ada@api.test" };
+
+    /// <summary>An operator of the annex, not of the venue the tests book.</summary>
+    public static readonly Actor Oskar = TestData.Operator with { UserId = "oskar", Email = "oskar@api.test" };
+
+    private static readonly Actor[] Users = [Alice, Bob, Olga, Ada, Oskar];
 
     // The clock jumps ahead in some tests; a token valid for sixty days outlives that.
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
@@ -58,7 +64,7 @@ public class ApiFixture : IAsyncLifetime
                 await roles.CreateAsync(new IdentityRole(role));
             }
 
-            foreach (var actor in new[] { Alice, Bob, Olga, Ada })
+            foreach (var actor in Users)
             {
                 var user = new ApplicationUser { Id = actor.UserId, UserName = actor.Email, Email = actor.Email, EmailConfirmed = true };
                 Check(await users.CreateAsync(user, Password));
@@ -78,13 +84,17 @@ public class ApiFixture : IAsyncLifetime
             v.Room("Retired", capacity: 4);
             v.Desk("Desk 1");
         });
+        Annex = await harness.SeedVenueAsync(v => v.Room("Annex room", capacity: 6));
         await using (var db = await harness.Contexts.CreateDbContextAsync())
         {
             (await db.Resources.SingleAsync(r => r.Id == Venue["Retired"].Id)).Deactivate();
             await db.SaveChangesAsync();
         }
 
-        foreach (var actor in new[] { Alice, Bob, Olga, Ada })
+        await AssignAsync(Olga, Venue.Location.Id);
+        await AssignAsync(Oskar, Annex.Location.Id);
+
+        foreach (var actor in Users)
         {
             using var anonymous = Anonymous();
             var response = await anonymous.PostAsJsonAsync("/api/auth/login", new { email = actor.Email, password = Password });
@@ -92,6 +102,21 @@ public class ApiFixture : IAsyncLifetime
             var token = await response.Content.ReadFromJsonAsync<JsonElement>();
             _tokens[actor.UserId] = token.GetProperty("accessToken").GetString()!;
         }
+    }
+
+    /// <summary>Makes the operator look after exactly these locations, effective from their next request.</summary>
+    public async Task AssignAsync(Actor @operator, params Guid[] locationIds)
+    {
+        var errors = await Services.GetRequiredService<OperatorAssignments>().SetAsync(@operator.UserId, locationIds);
+        Assert.True(errors.IsEmpty, errors.ToString());
+    }
+
+    /// <summary>A booking request carrying an Idempotency-Key, as a client retrying after a lost answer sends it.</summary>
+    public static async Task<HttpResponseMessage> PostBookingAsync(HttpClient client, object body, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await client.SendAsync(request);
     }
 
     public HttpClient Anonymous() => _server!.CreateClient();

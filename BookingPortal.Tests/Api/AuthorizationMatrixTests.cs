@@ -16,30 +16,36 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
         Owner,
         OtherStaff,
         Operator,
+        OperatorElsewhere,
         Admin,
     }
 
-    // Columns: anonymous, owner (staff), other staff, operator, admin.
+    // Columns: anonymous, owner (staff), other staff, operator of the booking's location, operator of another location, admin.
     private static readonly Dictionary<string, int[]> Matrix = new()
     {
-        ["GET /api/locations"] = [401, 200, 200, 200, 200],
-        ["GET /api/resources"] = [401, 200, 200, 200, 200],
-        ["GET /api/resources/{id}"] = [401, 200, 200, 200, 200],
-        ["POST /api/resources"] = [401, 403, 403, 403, 201],
-        ["PUT /api/resources/{id}"] = [401, 403, 403, 403, 200],
-        ["DELETE /api/resources/{id}"] = [401, 403, 403, 403, 204],
-        ["POST /api/resources/{id}/blocks"] = [401, 403, 403, 403, 201],
-        ["GET /api/availability"] = [401, 200, 200, 200, 200],
-        ["POST /api/bookings"] = [401, 201, 201, 201, 201],
-        ["GET /api/bookings"] = [401, 200, 200, 200, 200],
-        ["GET /api/bookings/{id}"] = [401, 200, 200, 200, 200],
-        ["PATCH /api/bookings/{id}"] = [401, 200, 403, 403, 200],
-        ["POST /api/bookings/{id}/cancel"] = [401, 200, 403, 200, 200],
-        ["POST /api/bookings/{id}/check-in"] = [401, 200, 403, 200, 200],
-        ["POST /api/bookings/{id}/approve"] = [401, 403, 403, 403, 200],
-        ["POST /api/bookings/{id}/reject"] = [401, 403, 403, 403, 200],
-        ["GET /api/bookings/{id}/history"] = [401, 200, 403, 200, 200],
-        ["POST /api/bookings/process-pending"] = [401, 403, 403, 403, 200],
+        ["GET /api/locations"] = [401, 200, 200, 200, 200, 200],
+        ["GET /api/resources"] = [401, 200, 200, 200, 200, 200],
+        ["GET /api/resources/{id}"] = [401, 200, 200, 200, 200, 200],
+        ["POST /api/resources"] = [401, 403, 403, 403, 403, 201],
+        ["PUT /api/resources/{id}"] = [401, 403, 403, 403, 403, 200],
+        ["DELETE /api/resources/{id}"] = [401, 403, 403, 403, 403, 204],
+        ["POST /api/resources/{id}/blocks"] = [401, 403, 403, 403, 403, 201],
+        ["GET /api/availability"] = [401, 200, 200, 200, 200, 200],
+        ["POST /api/bookings"] = [401, 201, 201, 201, 201, 201],
+        ["POST /api/bookings (recurring)"] = [401, 201, 201, 201, 201, 201],
+        ["GET /api/bookings"] = [401, 200, 200, 200, 200, 200],
+        ["GET /api/bookings/{id}"] = [401, 200, 200, 200, 200, 200],
+        ["PATCH /api/bookings/{id}"] = [401, 200, 403, 403, 403, 200],
+        ["POST /api/bookings/{id}/cancel"] = [401, 200, 403, 200, 403, 200],
+        ["POST /api/bookings/{id}/cancel (series)"] = [401, 200, 403, 200, 403, 200],
+        ["POST /api/bookings/{id}/check-in"] = [401, 200, 403, 200, 403, 200],
+        ["POST /api/bookings/{id}/approve"] = [401, 403, 403, 403, 403, 200],
+        ["POST /api/bookings/{id}/reject"] = [401, 403, 403, 403, 403, 200],
+        ["GET /api/bookings/{id}/history"] = [401, 200, 403, 200, 403, 200],
+        ["POST /api/bookings/process-pending"] = [401, 403, 403, 403, 403, 200],
+        ["GET /api/notifications"] = [401, 200, 200, 200, 200, 200],
+        ["POST /api/notifications/{id}/read"] = [401, 204, 404, 404, 404, 404],
+        ["POST /api/notifications/read-all"] = [401, 200, 200, 200, 200, 200],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -75,8 +81,9 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
     [Fact]
     public void The_matrix_covers_every_api_endpoint()
     {
-        Assert.Equal(18, Matrix.Count);
-        Assert.All(Matrix.Values, row => Assert.Equal(5, row.Length));
+        // 21 endpoints, two of them also in their series form.
+        Assert.Equal(23, Matrix.Count);
+        Assert.All(Matrix.Values, row => Assert.Equal(Enum.GetValues<Caller>().Length, row.Length));
     }
 
     private HttpClient ClientFor(Caller caller) => caller switch
@@ -85,7 +92,9 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
         Caller.Owner => api.As(ApiFixture.Alice),
         Caller.OtherStaff => api.As(ApiFixture.Bob),
         Caller.Operator => api.As(ApiFixture.Olga),
-        _ => api.As(ApiFixture.Ada),
+        Caller.OperatorElsewhere => api.As(ApiFixture.Oskar),
+        Caller.Admin => api.As(ApiFixture.Ada),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
 
     private static (DateTimeOffset Start, DateTimeOffset End) NextSlot(ApiFixture api)
@@ -105,6 +114,36 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
         var response = await alice.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { api.Venue[room].Id }, start, end, title = "Owned" });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A notification of the owner's: an operator cancelled one of their bookings.</summary>
+    private async Task<Guid> OwnedNotificationAsync()
+    {
+        var booking = await OwnedBookingAsync();
+        using var olga = api.As(ApiFixture.Olga);
+        (await olga.PostAsJsonAsync($"/api/bookings/{booking}/cancel", new { reason = "Matrix" })).EnsureSuccessStatusCode();
+        using var alice = api.As(ApiFixture.Alice);
+        var mine = await alice.GetFromJsonAsync<JsonElement>("/api/notifications?limit=200");
+        return mine.GetProperty("items").EnumerateArray().First(n => n.GetProperty("bookingId").GetGuid() == booking).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A weekly series of three on a room of its own, so series never collide with the matrix's other slots.</summary>
+    private async Task<Guid> OwnedSeriesAsync()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var response = await alice.PostAsJsonAsync("/api/bookings", await SeriesBodyAsync());
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings")[0].GetProperty("id").GetGuid();
+    }
+
+    private async Task<object> SeriesBodyAsync()
+    {
+        var (start, end) = NextSlot(api);
+        return new
+        {
+            resourceIds = new[] { await FreshResourceAsync() }, start, end, title = "Weekly",
+            recurrence = new { frequency = "weekly", count = 3 },
+        };
     }
 
     private async Task<Guid> FreshResourceAsync()
@@ -149,6 +188,8 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
                 return await client.GetAsync($"/api/availability?start={Uri.EscapeDataString(start.ToString("O"))}&end={Uri.EscapeDataString(end.ToString("O"))}");
             case "POST /api/bookings":
                 return await client.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { aurora }, start, end, title = "Matrix" });
+            case "POST /api/bookings (recurring)":
+                return await client.PostAsJsonAsync("/api/bookings", await SeriesBodyAsync());
             case "GET /api/bookings":
                 return await client.GetAsync("/api/bookings?limit=5");
             case "GET /api/bookings/{id}":
@@ -157,6 +198,8 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
                 return await client.PatchAsJsonAsync($"/api/bookings/{await OwnedBookingAsync()}", new { title = "Changed" });
             case "POST /api/bookings/{id}/cancel":
                 return await client.PostAsJsonAsync($"/api/bookings/{await OwnedBookingAsync()}/cancel", new { reason = "Matrix" });
+            case "POST /api/bookings/{id}/cancel (series)":
+                return await client.PostAsJsonAsync($"/api/bookings/{await OwnedSeriesAsync()}/cancel", new { reason = "Matrix", scope = "series" });
             case "POST /api/bookings/{id}/check-in":
             {
                 var id = await OwnedBookingAsync();
@@ -181,6 +224,12 @@ public class AuthorizationMatrixTests(ApiFixture api) : IClassFixture<ApiFixture
                 return await client.GetAsync($"/api/bookings/{await OwnedBookingAsync()}/history");
             case "POST /api/bookings/process-pending":
                 return await client.PostAsync("/api/bookings/process-pending", null);
+            case "GET /api/notifications":
+                return await client.GetAsync("/api/notifications");
+            case "POST /api/notifications/{id}/read":
+                return await client.PostAsync($"/api/notifications/{await OwnedNotificationAsync()}/read", null);
+            case "POST /api/notifications/read-all":
+                return await client.PostAsync("/api/notifications/read-all", null);
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "No call written for this endpoint.");
         }

@@ -8,12 +8,16 @@ namespace BookingPortal.Tests.Api;
 /// <summary>Every malformed or unacceptable request gets a 4xx problem+json answer and stores nothing.</summary>
 public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private sealed record Case(string Method, string Path, string? Body, int Status, string? Header = null, string? HeaderValue = null, bool AsAdmin = false);
+    private sealed record Case(string Method, string Path, string? Body, int Status, string? Header = null, string? HeaderValue = null, bool AsAdmin = false,
+        string? Field = null);
 
     private const string Aurora = "{aurora}";
     private const string Slot = """ "start":"2027-03-02T09:00:00Z","end":"2027-03-02T10:00:00Z" """;
 
     private static string Booking(string members) => "{" + members + "}";
+
+    /// <summary>The valid booking (Tuesday 2027-03-02, 10:00–11:00 in Berlin) repeated by the given rule.</summary>
+    private static string Recurring(string rule) => Valid("\"attendeeCount\":2", "\"attendeeCount\":2,\"recurrence\":" + rule);
 
     private static string Valid(string? replace = null, string with = "")
     {
@@ -68,7 +72,27 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["201-character title"] = new("POST", "/api/bookings", Valid("\"Planning\"", $"\"{new string('t', 201)}\""), 400),
         ["NUL in title"] = new("POST", "/api/bookings", Valid("\"Planning\"", "\"Plan\\u0000ning\""), 400),
         ["1 MB title"] = new("POST", "/api/bookings", Valid("\"Planning\"", $"\"{new string('t', 1024 * 1024)}\""), 413),
-        ["recurrence"] = new("POST", "/api/bookings", Valid("\"attendeeCount\":2", "\"attendeeCount\":2,\"recurrence\":{\"frequency\":\"weekly\"}"), 400),
+        ["recurrence without an end"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\"}"), 400, Field: "recurrence.count"),
+        ["recurrence with count and until"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":3,\"until\":\"2027-03-31\"}"), 400, Field: "recurrence.until"),
+        ["recurrence is a string"] = new("POST", "/api/bookings", Recurring("\"weekly\""), 400, Field: "recurrence"),
+        ["recurrence frequency unknown"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"yearly\",\"count\":3}"), 400, Field: "recurrence.frequency"),
+        ["recurrence frequency missing"] = new("POST", "/api/bookings", Recurring("{\"count\":3}"), 400, Field: "recurrence.frequency"),
+        ["recurrence frequency is a number"] = new("POST", "/api/bookings", Recurring("{\"frequency\":1,\"count\":3}"), 400, Field: "recurrence.frequency"),
+        ["recurrence interval zero"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"interval\":0,\"count\":3}"), 400, Field: "recurrence.interval"),
+        ["recurrence interval is text"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"interval\":\"two\",\"count\":3}"), 400, Field: "recurrence.interval"),
+        ["recurrence count zero"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":0}"), 400, Field: "recurrence.count"),
+        ["recurrence count over the cap"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"count\":101}"), 400, Field: "recurrence.count"),
+        ["recurrence count is negative"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"count\":-2}"), 400, Field: "recurrence.count"),
+        ["recurrence until is prose"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"until\":\"end of march\"}"), 400, Field: "recurrence.until"),
+        ["recurrence until is a date-time"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"until\":\"2027-03-31T00:00:00Z\"}"), 400, Field: "recurrence.until"),
+        ["recurrence until before the start"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"until\":\"2027-03-01\"}"), 400, Field: "recurrence.until"),
+        ["recurrence until gives over 100"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"until\":\"2027-12-31\"}"), 400, Field: "recurrence.until"),
+        ["recurrence on an unknown day"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"daysOfWeek\":[\"funday\"],\"count\":3}"), 400, Field: "recurrence.daysOfWeek"),
+        ["recurrence days for a daily rule"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"daysOfWeek\":[\"monday\"],\"count\":3}"), 400, Field: "recurrence.daysOfWeek"),
+        ["recurrence days without the start's"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"daysOfWeek\":[\"monday\"],\"count\":3}"), 400, Field: "recurrence.daysOfWeek"),
+        ["recurrence past the horizon"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":20}"), 400, Field: "start"),
+        ["recurrence into the weekend"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"count\":5}"), 400, Field: "start"),
+        ["recurrence on the wait list"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":2},\"joinWaitlist\":true"), 400, Field: "joinWaitlist"),
         ["idempotency key too long"] = new("POST", "/api/bookings", Valid(), 400, "Idempotency-Key", new string('k', 300)),
         ["invalid If-Match"] = new("PATCH", "/api/bookings/{booking}", "{\"title\":\"x\"}", 400, "If-Match", "not-an-etag"),
         ["patch end before start"] = new("PATCH", "/api/bookings/{booking}", "{\"start\":\"2027-03-02T12:00:00Z\",\"end\":\"2027-03-02T11:00:00Z\"}", 400),
@@ -81,6 +105,9 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["availability backwards"] = new("GET", "/api/availability?start=2027-03-02T10:00:00Z&end=2027-03-02T09:00:00Z", null, 400),
         ["resources of an unknown kind"] = new("GET", "/api/resources?kind=Spaceship", null, 400),
         ["resources with negative capacity"] = new("GET", "/api/resources?minCapacity=-3", null, 400),
+        ["cancel with an unknown scope"] = new("POST", "/api/bookings/{booking}/cancel", "{\"scope\":\"everything\"}", 400, Field: "scope"),
+        ["cancel a single booking as a series"] = new("POST", "/api/bookings/{booking}/cancel", "{\"scope\":\"following\"}", 400, Field: "scope"),
+        ["list with a bad series id"] = new("GET", "/api/bookings?seriesId=weekly", null, 400, Field: "seriesId"),
         ["cancel with a 1000-character reason"] = new("POST", "/api/bookings/{booking}/cancel", $"{{\"reason\":\"{new string('r', 1000)}\"}}", 400),
         ["block ending before it starts"] = new("POST", $"/api/resources/{Aurora}/blocks", "{\"start\":\"2027-03-02T12:00:00Z\",\"end\":\"2027-03-02T11:00:00Z\"}", 400, AsAdmin: true),
         ["resource without a name"] = new("POST", "/api/resources", "{\"kind\":\"Room\",\"capacity\":3}", 400, AsAdmin: true),
@@ -128,6 +155,10 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         if (@case.Status == 400)
         {
             Assert.True(problem.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any(), $"{name}: no per-field errors");
+            if (@case.Field is { } field)
+            {
+                Assert.True(errors.TryGetProperty(field, out _), $"{name}: no error for '{field}' in {errors}");
+            }
         }
 
         Assert.Equal(before, await StateAsync());

@@ -238,12 +238,8 @@ public class BookingsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var slot = FreshSlot();
         var before = await api.CountAsync("SELECT count(*) FROM bookings");
 
-        async Task<HttpResponseMessage> SendAsync(string title)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings") { Content = JsonContent.Create(CreateBody(api.Venue["Aurora"].Id, slot, title)) };
-            request.Headers.Add("Idempotency-Key", "order-7f3a");
-            return await alice.SendAsync(request);
-        }
+        Task<HttpResponseMessage> SendAsync(string title) =>
+            ApiFixture.PostBookingAsync(alice, CreateBody(api.Venue["Aurora"].Id, slot, title), "order-7f3a");
 
         var first = await SendAsync("Retro");
         var replay = await SendAsync("Retro");

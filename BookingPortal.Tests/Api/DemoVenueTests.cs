@@ -21,7 +21,11 @@ public sealed class DemoVenueFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _connectionString = await TestDatabase.CreateMigratedDatabaseAsync("demo");
-        Server = new AppServer(_connectionString, new Dictionary<string, string> { ["DemoData:Seed"] = "true" });
+        Server = new AppServer(_connectionString, new Dictionary<string, string>
+        {
+            ["DemoData:Seed"] = "true",
+            ["Scheduling:DefaultNoShowGracePeriod"] = "00:10:00",
+        });
         // Building the host runs Program, which seeds before the server starts listening.
         _ = Server.Services;
     }
@@ -48,6 +52,7 @@ public sealed class DemoVenueTests(DemoVenueFixture fixture) : IClassFixture<Dem
         var hq = await db.Locations.SingleAsync(l => l.Name == DemoVenueSeeder.LocationName);
 
         Assert.Equal("Europe/Berlin", hq.TimeZoneId);
+        Assert.Equal(TimeSpan.FromMinutes(10), hq.NoShowGracePeriod);
         Assert.Equal(
             [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday],
             hq.OpeningHours.Select(i => i.Day).ToArray());
@@ -134,6 +139,20 @@ public sealed class DemoVenueTests(DemoVenueFixture fixture) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task The_demo_operator_looks_after_HQ()
+    {
+        await using var scope = fixture.Server.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var assignments = fixture.Server.Services.GetRequiredService<OperatorAssignments>();
+        await using var db = fixture.Db();
+        var hq = await db.Locations.SingleAsync(l => l.Name == DemoVenueSeeder.LocationName);
+
+        var @operator = await users.FindByEmailAsync("operator@demo.local");
+
+        Assert.Equal([hq.Id], await assignments.GetAsync(@operator!.Id));
+    }
+
+    [Fact]
     public async Task There_are_upcoming_bookings_from_several_users()
     {
         var now = fixture.Server.Services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -168,11 +187,11 @@ public sealed class DemoVenueTests(DemoVenueFixture fixture) : IClassFixture<Dem
         Assert.Equal(Enumerable.Range(7, 5).Select(monday.AddDays), DemoVenueSeeder.DemoDays(monday.AddDays(6)));
     }
 
-    private async Task<(int Users, int Roles, int Locations, int Floors, int Resources, int Bookings)> CountAsync()
+    private async Task<(int Users, int Roles, int Claims, int Locations, int Floors, int Resources, int Bookings)> CountAsync()
     {
         await using var db = fixture.Db();
-        return (await db.Users.CountAsync(), await db.UserRoles.CountAsync(), await db.Locations.CountAsync(), await db.Floors.CountAsync(),
-            await db.Resources.CountAsync(), await db.Bookings.CountAsync());
+        return (await db.Users.CountAsync(), await db.UserRoles.CountAsync(), await db.UserClaims.CountAsync(), await db.Locations.CountAsync(),
+            await db.Floors.CountAsync(), await db.Resources.CountAsync(), await db.Bookings.CountAsync());
     }
 
     private static bool Overlap(FloorplanShape a, FloorplanShape b) =>

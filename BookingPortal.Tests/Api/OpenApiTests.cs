@@ -21,11 +21,29 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "GET /api/resources/{id}", "PUT /api/resources/{id}", "DELETE /api/resources/{id}", "POST /api/resources/{id}/blocks",
             "GET /api/availability", "POST /api/bookings", "GET /api/bookings", "GET /api/bookings/{id}", "PATCH /api/bookings/{id}",
             "POST /api/bookings/{id}/cancel", "POST /api/bookings/{id}/check-in", "POST /api/bookings/{id}/approve",
-            "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending", "GET /api/events",
+            "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending",
+            "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);
         Assert.Contains("412", operations["PATCH /api/bookings/{id}"]);
+        Assert.Superset(new HashSet<string> { "200", "400", "403", "404", "409", "412" }, operations["POST /api/bookings/{id}/cancel"]);
         Assert.All(operations.Where(o => !o.Key.Contains("/auth/")), o => Assert.Contains("401", o.Value));
+    }
+
+    [Fact]
+    public async Task Answers_that_are_a_booking_or_a_series_list_both_shapes()
+    {
+        using var client = app.Server.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        IEnumerable<string?> Shapes(string path, string method, string status) => paths.GetProperty(path).GetProperty(method).GetProperty("responses")
+            .GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("oneOf")
+            .EnumerateArray().Select(s => s.GetProperty("$ref").GetString());
+
+        string[] both = ["#/components/schemas/BookingSnapshot", "#/components/schemas/SeriesSnapshot"];
+        Assert.Equal(both, Shapes("/api/bookings", "post", "201"));
+        Assert.Equal(both, Shapes("/api/bookings/{id}/cancel", "post", "200"));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("RecurrenceBody", out _));
     }
 }

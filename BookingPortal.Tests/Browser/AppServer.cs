@@ -48,6 +48,8 @@ public class AppServer : WebApplicationFactory<Program>
         // The factory runs the app as Development, which would seed the demo venue; tests start from an empty
         // database unless they ask for it.
         builder.UseSetting("DemoData:Seed", "false");
+        // The scheduler's tests switch it on; everywhere else its background passes would only slow the suite down.
+        builder.UseSetting("Scheduling:Enabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

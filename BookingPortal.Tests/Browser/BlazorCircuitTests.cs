@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace BookingPortal.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
-public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithDatabase app) : IClassFixture<AppServerWithDatabase>
+public sealed class BlazorCircuitTests(BrowserFixture browser, StaffSite site) : IClassFixture<StaffSite>
 {
     // Generous: the first circuit of a run pays for JIT and Razor component discovery.
     private static readonly float Timeout = (float)TimeSpan.FromSeconds(30).TotalMilliseconds;
@@ -12,7 +12,7 @@ public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithData
     [Fact]
     public async Task Blazor_script_is_served()
     {
-        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
 
         var response = await scope.Page.APIRequest.GetAsync("/_framework/blazor.web.js");
 
@@ -22,9 +22,9 @@ public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithData
     }
 
     [Fact]
-    public async Task Clicking_the_counter_round_trips_through_the_circuit()
+    public async Task Changing_a_value_on_the_start_page_round_trips_through_the_circuit()
     {
-        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
         var page = scope.Page;
         var errors = new List<string>();
         page.PageError += (_, message) => errors.Add(message);
@@ -36,20 +36,23 @@ public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithData
                 errors.Add($"{response.Status} {response.Url}");
             }
         };
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
 
         var script = page.WaitForResponseAsync(r => r.Url.Contains("/_framework/blazor.web", StringComparison.Ordinal));
         await page.GotoAsync("/");
         Assert.Equal(200, (await script).Status);
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "BookingPortal", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
 
-        // The prerendered button is inert until the circuit is up; the page flags the switch to interactive.
-        await Expect(page.GetByTestId("counter")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Timeout });
-        var value = page.GetByTestId("counter-value");
-        await Expect(value).ToHaveTextAsync("0");
+        // Prerendered controls are inert until the circuit is up; the page flags the switch to interactive.
+        await Expect(page.GetByTestId("home")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Timeout });
+        var people = page.GetByLabel("People");
+        await Expect(people).ToHaveValueAsync("1");
 
-        await page.GetByTestId("counter-button").ClickAsync();
+        await people.PressAsync("ArrowUp");
 
-        await Expect(value).ToHaveTextAsync("1", new() { Timeout = Timeout });
+        await Expect(people).ToHaveValueAsync("2", new() { Timeout = Timeout });
+        // The server recomputed the free rooms for the new value.
+        await Expect(page.GetByTestId("quick-summary")).ToContainTextAsync("for 2 people", new() { Timeout = Timeout });
         await Expect(page.Locator("#circuit-banner")).ToBeHiddenAsync();
         Assert.Empty(errors);
     }
@@ -57,13 +60,14 @@ public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithData
     [Fact]
     public async Task A_dropped_connection_shows_the_banner_and_reconnects_to_the_same_circuit()
     {
-        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
         var page = scope.Page;
-        await page.GotoAsync("/");
-        await Expect(page.GetByTestId("counter")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = Timeout });
-        var value = page.GetByTestId("counter-value");
-        await page.GetByTestId("counter-button").ClickAsync();
-        await Expect(value).ToHaveTextAsync("1", new() { Timeout = Timeout });
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        await StaffBrowser.OpenAsync(page, "/", "home");
+        var people = page.GetByLabel("People");
+        var summary = page.GetByTestId("quick-summary");
+        await people.PressAsync("ArrowUp");
+        await Expect(summary).ToContainTextAsync("for 2 people", new() { Timeout = Timeout });
 
         // The script's own hook for closing the SignalR connection, as a network drop would; the circuit stays on
         // the server, so circuit.js must bring the page back to it without a reload.
@@ -72,7 +76,8 @@ public sealed class BlazorCircuitTests(BrowserFixture browser, AppServerWithData
         var banner = page.Locator("#circuit-banner");
         await Expect(banner).ToContainTextAsync("Reconnecting", new() { Timeout = Timeout });
         await Expect(banner).ToBeHiddenAsync(new() { Timeout = Timeout });
-        await page.GetByTestId("counter-button").ClickAsync();
-        await Expect(value).ToHaveTextAsync("2", new() { Timeout = Timeout });
+        // A new circuit would have started again from one person; the same circuit counts on from two.
+        await people.PressAsync("ArrowUp");
+        await Expect(summary).ToContainTextAsync("for 3 people", new() { Timeout = Timeout });
     }
 }

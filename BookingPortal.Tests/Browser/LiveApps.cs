@@ -76,6 +76,12 @@ public class TwoInstances : IAsyncLifetime
                 }
             }
         });
+        var assigned = await A.Services.GetRequiredService<OperatorAssignments>().SetAsync(Olga.UserId, [Venue.Location.Id]);
+        if (!assigned.IsEmpty)
+        {
+            throw new InvalidOperationException("Olga could not be made operator of the venue.");
+        }
+
         await using var db = await Harness.Contexts.CreateDbContextAsync();
         var resources = await db.Resources.Where(r => r.LocationId == Venue.Location.Id).ToListAsync();
         foreach (var resource in resources)

@@ -79,8 +79,9 @@ public class LifecycleTests(DatabaseFixture database) : EngineTestBase(database)
 
         Assert.IsType<BookingResult.Forbidden>(await Engine.CancelAsync(booking.Id, TestData.Bob, null));
         Assert.IsType<BookingResult.Forbidden>(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, Title: "Mine now"), TestData.Bob));
-        Assert.IsType<BookingResult.Forbidden>(await Engine.ApproveAsync(booking.Id, TestData.Operator));
-        Booked(await Engine.CancelAsync(booking.Id, TestData.Operator, "room needed for visitors"));
+        Assert.IsType<BookingResult.Forbidden>(await Engine.ApproveAsync(booking.Id, TestData.OperatorAt(venue.Location)));
+        Assert.IsType<BookingResult.Forbidden>(await Engine.CancelAsync(booking.Id, TestData.Operator, "assigned nowhere"));
+        Booked(await Engine.CancelAsync(booking.Id, TestData.OperatorAt(venue.Location), "room needed for visitors"));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class NoShowByOperatorTests(DatabaseFixture database) : EngineTest
         var (venue, booking) = await BookedAsync(requiresCheckIn: true);
         Harness.Clock.Set(venue.At(Monday, "09:16", "09:17").Start);
 
-        var result = await Engine.MarkNoShowAsync(booking.Id, TestData.Operator);
+        var result = await Engine.MarkNoShowAsync(booking.Id, TestData.OperatorAt(venue.Location));
 
         Assert.Equal(BookingStatus.NoShow, Booked(result).Status);
         Assert.Equal(0, await Harness.HoldingAllocationsAsync(venue["Room"].Id));
@@ -34,7 +34,7 @@ public sealed class NoShowByOperatorTests(DatabaseFixture database) : EngineTest
         var (venue, booking) = await BookedAsync(requiresCheckIn: true);
         Harness.Clock.Set(venue.At(Monday, "09:15", "09:16").Start);
 
-        Assert.IsType<BookingResult.Refused>(await Engine.MarkNoShowAsync(booking.Id, TestData.Operator));
+        Assert.IsType<BookingResult.Refused>(await Engine.MarkNoShowAsync(booking.Id, TestData.OperatorAt(venue.Location)));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class NoShowByOperatorTests(DatabaseFixture database) : EngineTest
         var (venue, booking) = await BookedAsync(requiresCheckIn: false);
         Harness.Clock.Set(venue.At(Monday, "09:30", "09:31").Start);
 
-        var refused = Assert.IsType<BookingResult.Refused>(await Engine.MarkNoShowAsync(booking.Id, TestData.Operator));
+        var refused = Assert.IsType<BookingResult.Refused>(await Engine.MarkNoShowAsync(booking.Id, TestData.OperatorAt(venue.Location)));
         Assert.Contains("does not require check-in", refused.Reason);
     }
 

@@ -81,7 +81,7 @@ public class ValidationTests(DatabaseFixture database) : EngineTestBase(database
         var venue = await Harness.SeedVenueAsync(v => v.Room("Closing"));
         var room = venue["Closing"];
         Booked(await Engine.CreateAsync(Request(venue.At(Monday, "09:00", "10:00"), room.Id), TestData.Alice));
-        var administration = new ResourceAdministration(Harness.Contexts, Harness.Snapshots, Harness.Clock);
+        var administration = new ResourceAdministration(Harness.Contexts, Harness.Snapshots);
 
         Assert.IsType<AdminResult<ResourceView>.Ok>(await administration.DeactivateAsync(room.Id));
 

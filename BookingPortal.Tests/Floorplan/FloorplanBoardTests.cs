@@ -60,7 +60,7 @@ public sealed class FloorplanBoardTests(DatabaseFixture database) : EngineTestBa
         var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "09:00", "10:00"), venue["Lonely"].Id), TestData.Alice));
         SetLocalClock(venue, Monday, "09:20");
 
-        Booked(await Engine.MarkNoShowAsync(booking.Id, TestData.Operator));
+        Booked(await Engine.MarkNoShowAsync(booking.Id, TestData.OperatorAt(venue.Location)));
 
         var room = (await Queries.BoardAsync(venue.Location.Id))!.Resource(venue["Lonely"].Id)!;
         Assert.Equal(ResourceState.Released, room.State);

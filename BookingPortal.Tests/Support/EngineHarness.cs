@@ -20,6 +20,7 @@ public sealed class EngineHarness
 
     public EngineHarness(string connectionString, DateTimeOffset? now = null)
     {
+        ConnectionString = connectionString;
         var options = new DbContextOptionsBuilder<BookingDbContext>()
             .UseNpgsql(connectionString)
             .Options;
@@ -28,6 +29,7 @@ public sealed class EngineHarness
         Engine = new BookingEngine(Contexts, Snapshots, Clock, NullLogger<BookingEngine>.Instance);
     }
 
+    public string ConnectionString { get; }
     public IDbContextFactory<BookingDbContext> Contexts { get; }
     public ResourceSnapshots Snapshots { get; } = new(new MemoryCache(new MemoryCacheOptions()));
     public ManualTimeProvider Clock { get; }
@@ -90,6 +92,7 @@ public sealed record Venue(Location Location, IReadOnlyList<Floor> Floors, IRead
 public sealed class VenueBuilder
 {
     private readonly List<ResourceBuilder> _resources = [];
+    private readonly List<ResourceBuilder> _upstairs = [];
     private string _zone = "Europe/Berlin";
     private IEnumerable<OpeningInterval> _hours = TestData.Weekdays(new TimeOnly(7, 0), new TimeOnly(20, 0));
 
@@ -119,11 +122,22 @@ public sealed class VenueBuilder
         return desk;
     }
 
+    /// <summary>A room on a second floor ("First"), which only exists when something is placed there.</summary>
+    public ResourceBuilder RoomUpstairs(string name, int capacity = 6)
+    {
+        var room = TestData.Room(name).WithCapacity(capacity);
+        _upstairs.Add(room);
+        return room;
+    }
+
     internal Venue Build()
     {
         var location = new Location(Guid.CreateVersion7(), $"Venue {Guid.NewGuid():N}"[..14], _zone, _hours);
         var floor = new Floor(Guid.CreateVersion7(), location.Id, "Ground", 0, 100, 60);
-        var resources = _resources.Select(r => r.OnFloor(floor.Id).Build(location)).ToDictionary(r => r.Name);
-        return new Venue(location, [floor], resources);
+        var first = new Floor(Guid.CreateVersion7(), location.Id, "First", 1, 100, 60);
+        var resources = _resources.Select(r => r.OnFloor(floor.Id).Build(location))
+            .Concat(_upstairs.Select(r => r.OnFloor(first.Id).Build(location)))
+            .ToDictionary(r => r.Name);
+        return new Venue(location, _upstairs.Count == 0 ? [floor] : [floor, first], resources);
     }
 }

@@ -11,6 +11,8 @@ public static class TestData
     public static readonly Actor Operator = new("olga", "olga@example.test", Roles.Staff | Roles.Operator);
     public static readonly Actor Admin = new("ada", "ada@example.test", Roles.Staff | Roles.Admin);
 
+    public static Actor OperatorAt(Location location) => Operator with { OperatorLocations = [location.Id] };
+
     public static IEnumerable<OpeningInterval> Weekdays(TimeOnly open, TimeOnly close) =>
         new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday }
             .Select(d => new OpeningInterval(d, open, close));

@@ -26,6 +26,10 @@ internal static class ActorExtensions
             roles |= Roles.Admin;
         }
 
-        return new Actor(id, email, roles);
+        var locations = user.FindAll(OperatorAssignments.ClaimType)
+            .Select(c => Guid.TryParse(c.Value, out var location) ? location : Guid.Empty)
+            .Where(location => location != Guid.Empty)
+            .ToHashSet();
+        return new Actor(id, email, roles) { OperatorLocations = locations };
     }
 }

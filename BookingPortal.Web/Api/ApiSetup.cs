@@ -15,7 +15,7 @@ internal static class ApiSetup
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(OpenApiResponseAlternatives.ApplyAsync));
     }
 
     public static void MapBookingApi(this WebApplication app)
@@ -26,6 +26,7 @@ internal static class ApiSetup
         var secured = api.MapGroup("").RequireAuthorization(IdentitySetup.ApiPolicy).ProducesProblem(StatusCodes.Status401Unauthorized);
         secured.MapCatalog();
         secured.MapBookings();
+        secured.MapNotifications();
         secured.MapEvents();
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using BookingPortal.Domain.Bookings;
+using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Web.Hosting;
 
@@ -13,12 +13,15 @@ internal static class BookingsEndpoints
         DateTimeOffset? End,
         string? Title,
         int? AttendeeCount,
-        JsonElement? Recurrence,
+        RecurrenceBody? Recurrence,
         bool? JoinWaitlist);
 
     public sealed record ChangeBookingBody(DateTimeOffset? Start, DateTimeOffset? End, Guid[]? ResourceIds, string? Title, int? AttendeeCount);
 
     public sealed record ReasonBody(string? Reason);
+
+    /// <summary><c>scope</c>: <c>occurrence</c> (default), <c>following</c> (this and later occurrences) or <c>series</c>.</summary>
+    public sealed record CancelBody(string? Reason, string? Scope);
 
     public sealed record PromotionResult(int Promoted);
 
@@ -27,9 +30,14 @@ internal static class BookingsEndpoints
         var bookings = api.MapGroup("/bookings").WithTags("Bookings");
 
         bookings.MapPost("/", CreateAsync)
-            .WithSummary("Book one or several resources atomically")
+            .WithSummary("Book one or several resources atomically, once or as a recurring series")
+            .WithDescription("With `recurrence` ({frequency: daily|weekly|monthly, interval, daysOfWeek (weekly), count | until}) every "
+                + "occurrence is booked in one transaction or none is: 201 `{seriesId, bookings}` with Location `/api/bookings?seriesId=`, "
+                + "400 naming the dates of occurrences that break a rule, 409 with `conflictingOccurrences` and suggestions for the whole "
+                + "series. `joinWaitlist` cannot be combined with `recurrence`.")
             .Accepts<CreateBookingBody>("application/json")
             .Produces<BookingSnapshot>(StatusCodes.Status201Created)
+            .Produces<SeriesSnapshot>(StatusCodes.Status201Created)
             .Produces<BookingSnapshot>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -37,7 +45,7 @@ internal static class BookingsEndpoints
             .RequireWriteLimits();
 
         bookings.MapGet("/", ListAsync)
-            .WithSummary("List bookings, paged")
+            .WithSummary("List bookings, paged; filters resourceId, from, to, status, mine, seriesId")
             .Produces<BookingPage>()
             .ProducesValidationProblem();
 
@@ -58,13 +66,20 @@ internal static class BookingsEndpoints
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/cancel", CancelAsync)
-            .WithSummary("Cancel (owner, operator or admin)")
+            .WithSummary("Cancel (owner, operator of the location, or admin): one occurrence, this and the following ones, or the whole series")
+            .WithDescription("Body (optional) `{reason, scope}`. `scope: following` or `series` cancels, in one transaction, every occurrence "
+                + "of the booking's series from this one on (or all of them) that has not ended and can still be cancelled, and answers "
+                + "`{seriesId, bookings}` with the cancelled occurrences; `occurrence` (default) answers the booking.")
+            .Accepts<CancelBody>(isOptional: true, "application/json")
             .ProducesTransitionAnswers()
+            .Produces<SeriesSnapshot>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/check-in", async (Guid id, HttpContext http, BookingEngine engine) =>
                 Problems.From(await engine.CheckInAsync(id, http.User.ToActor(), http.RequestAborted), Ok))
-            .WithSummary("Check in (owner or operator), from 15 minutes before the start until the grace period ends")
+            .WithSummary("Check in (owner, operator of the location, or admin), from 15 minutes before the start until the grace period ends")
             .ProducesTransitionAnswers()
             .RequireWriteLimits();
 
@@ -91,11 +106,13 @@ internal static class BookingsEndpoints
                 }
 
                 var actor = http.User.ToActor();
-                return booking.OwnerId == actor.UserId || actor.IsOperator
+                var allowed = booking.OwnerId == actor.UserId || actor.IsAdmin
+                    || (await queries.LocationsOfAsync(id, http.RequestAborted) is { Count: > 0 } locations && locations.All(actor.OperatesAt));
+                return allowed
                     ? TypedResults.Ok(await queries.HistoryAsync(id, http.RequestAborted))
-                    : Problems.Forbidden("Only the owner, an operator or an admin can read a booking's history.");
+                    : Problems.Forbidden("Only the owner, an operator of this location or an admin can read a booking's history.");
             })
-            .WithSummary("Audit trail of a booking (owner, operator or admin)")
+            .WithSummary("Audit trail of a booking (owner, operator of the location, or admin)")
             .Produces<IReadOnlyList<HistoryView>>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -141,9 +158,10 @@ internal static class BookingsEndpoints
             errors["title"] = ["'title' is required."];
         }
 
-        if (body.Recurrence is { ValueKind: not JsonValueKind.Null })
+        var (recurrence, recurrenceErrors) = body.Recurrence?.ToRule() ?? (null, new ValidationErrors());
+        foreach (var (field, messages) in recurrenceErrors.ToDictionary())
         {
-            errors["recurrence"] = ["Recurring bookings are not available yet; book each occurrence on its own."];
+            errors[field] = messages;
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -159,6 +177,12 @@ internal static class BookingsEndpoints
 
         var command = new CreateBookingCommand(body.ResourceIds!, body.Start!.Value, body.End!.Value, body.Title,
             body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key);
+        if (recurrence is not null)
+        {
+            var series = await engine.CreateSeriesAsync(command, recurrence, http.User.ToActor(), http.RequestAborted);
+            return Problems.From(series, created => TypedResults.Created($"/api/bookings?seriesId={created.SeriesId}", created));
+        }
+
         var result = await engine.CreateAsync(command, http.User.ToActor(), http.RequestAborted);
         return Problems.From(result, booking =>
         {
@@ -180,7 +204,8 @@ internal static class BookingsEndpoints
             query.Enum<BookingStatus>("status"),
             query.Flag("mine") == true ? http.User.ToActor().UserId : null,
             query.Number("limit", 1, BookingQueries.MaxPageSize) ?? 50,
-            query.Number("offset", 0, 1_000_000) ?? 0);
+            query.Number("offset", 0, 1_000_000) ?? 0,
+            query.Id("seriesId"));
         if (filter is { From: { } from, To: { } to } && to <= from)
         {
             query.Errors.Add("to", "'to' must be after 'from'.");
@@ -203,19 +228,37 @@ internal static class BookingsEndpoints
         return TypedResults.Ok(booking);
     }
 
-    private static Task<IResult> CancelAsync(Guid id, HttpContext http, BookingEngine engine)
+    private static async Task<IResult> CancelAsync(Guid id, HttpContext http, BookingEngine engine)
     {
         var (expected, badIfMatch) = IfMatch(http);
-        return badIfMatch is not null
-            ? Task.FromResult(badIfMatch)
-            : WithReasonAsync(http, reason => engine.CancelAsync(id, http.User.ToActor(), reason, expected, http.RequestAborted));
+        if (badIfMatch is not null)
+        {
+            return badIfMatch;
+        }
+
+        var (body, problem) = await OptionalBodyAsync<CancelBody>(http);
+        if ((problem ?? BadReason(body?.Reason)) is { } bad)
+        {
+            return bad;
+        }
+
+        var actor = http.User.ToActor();
+        var scope = body?.Scope?.Trim().ToLowerInvariant();
+        return scope switch
+        {
+            null or "occurrence" => Problems.From(await engine.CancelAsync(id, actor, body?.Reason, expected, http.RequestAborted), Ok),
+            "following" or "series" => Problems.From(
+                await engine.CancelSeriesAsync(id, actor, body?.Reason, onlyFollowing: scope == "following", expected, http.RequestAborted),
+                cancelled => TypedResults.Ok(cancelled)),
+            _ => Problems.Validation("scope", "The scope must be occurrence, following or series."),
+        };
     }
 
     /// <summary>A status change whose body, if any, carries only an optional reason.</summary>
     private static async Task<IResult> WithReasonAsync(HttpContext http, Func<string?, Task<BookingResult>> change)
     {
         var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-        return problem ?? BadReason(body) ?? Problems.From(await change(body?.Reason), Ok);
+        return problem ?? BadReason(body?.Reason) ?? Problems.From(await change(body?.Reason), Ok);
     }
 
     private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)
@@ -241,10 +284,10 @@ internal static class BookingsEndpoints
         });
     }
 
-    private static IResult? BadReason(ReasonBody? body) => body?.Reason switch
+    private static IResult? BadReason(string? reason) => reason switch
     {
         { Length: > 500 } => Problems.Validation("reason", "The reason can be at most 500 characters."),
-        { } reason when reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) =>
+        { } text when text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) =>
             Problems.Validation("reason", "The reason cannot contain control characters."),
         _ => null,
     };

@@ -72,11 +72,12 @@ internal static class CatalogEndpoints
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
-        resources.MapPost("/{id:guid}/blocks", async (Guid id, HttpContext http, ResourceAdministration admin) =>
+        resources.MapPost("/{id:guid}/blocks", async (Guid id, HttpContext http, MaintenanceAdministration maintenance) =>
             {
                 var (body, problem) = await JsonBody.ReadAsync<BlockBody>(http);
-                return problem ?? ToHttp(await admin.BlockAsync(id, body!.Start, body.End, body.Reason, http.User.ToActor(), http.RequestAborted),
-                    b => TypedResults.Created($"/api/resources/{id}/blocks/{b.Id}", b));
+                return problem ?? ToHttp(await maintenance.PlaceAsync(new MaintenanceRequest([id], body!.Start, body.End, body.Reason), http.User.ToActor(),
+                        http.RequestAborted),
+                    blocks => TypedResults.Created($"/api/resources/{id}/blocks/{blocks[0].Id}", blocks[0]));
             })
             .WithSummary("Block a resource for maintenance (admin); 409 when holding bookings collide")
             .Accepts<BlockBody>("application/json")
@@ -127,7 +128,7 @@ internal static class CatalogEndpoints
         AdminResult<T>.Ok success => ok(success.Value),
         AdminResult<T>.Invalid invalid => Problems.Validation(invalid.Errors),
         AdminResult<T>.NotFound => Problems.NotFound("The resource"),
-        AdminResult<T>.Collides collides => Problems.Conflict(new ConflictDetails(collides.Conflicts, [], [], false)),
+        AdminResult<T>.Collides collides => Problems.Conflict(new ConflictDetails(collides.Collisions.Select(c => c.Range).ToList(), [], [], false)),
         _ => throw new InvalidOperationException($"Unhandled result {result.GetType().Name}."),
     };
 }

@@ -14,17 +14,47 @@ internal static class Problems
 
     public static IResult Forbidden(string reason) => TypedResults.Problem(reason, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
-    public static IResult Conflict(ConflictDetails details) => TypedResults.Problem(
-        detail: details.Conflicts.Count == 0 ? "The slot is no longer free." : $"{details.Conflicts.Count} conflicting reservation(s) hold that time.",
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Booking conflict",
-        extensions: new Dictionary<string, object?>
+    public static IResult Conflict(ConflictDetails details) => Conflict(details,
+        details.Conflicts.Count == 0 ? "The slot is no longer free." : $"{details.Conflicts.Count} conflicting reservation(s) hold that time.");
+
+    /// <summary>
+    /// The single-booking conflict body plus <c>conflictingOccurrences</c>; its suggestions are first-occurrence times
+    /// and resources at which the whole series is free.
+    /// </summary>
+    public static IResult SeriesConflict(SeriesConflict conflict)
+    {
+        var clashes = conflict.ConflictingOccurrences.Count;
+        return Conflict(conflict.Details,
+            clashes == 0 ? "The slots are no longer free; nothing was booked."
+                : $"{clashes} occurrence(s) of the series collide with other reservations; nothing was booked.",
+            ("conflictingOccurrences", conflict.ConflictingOccurrences));
+    }
+
+    private static IResult Conflict(ConflictDetails details, string detail, params (string Name, object? Value)[] more)
+    {
+        var extensions = new Dictionary<string, object?>
         {
             ["conflicts"] = details.Conflicts,
             ["suggestedSlots"] = details.SuggestedSlots,
             ["alternativeResources"] = details.AlternativeResources,
             ["canJoinWaitlist"] = details.CanJoinWaitlist,
-        });
+        };
+        foreach (var (name, value) in more)
+        {
+            extensions[name] = value;
+        }
+
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Booking conflict", extensions: extensions);
+    }
+
+    /// <summary>Maps a series operation's outcomes to HTTP, as <see cref="From(BookingResult, Func{BookingSnapshot, IResult})"/> does for one booking.</summary>
+    public static IResult From(SeriesResult result, Func<SeriesSnapshot, IResult> success) => result switch
+    {
+        SeriesResult.Success s => success(s.Series),
+        SeriesResult.Conflict c => SeriesConflict(c.Details),
+        SeriesResult.Failed f => From(f.Outcome, _ => throw new InvalidOperationException("A failed series operation carries no booking.")),
+        _ => throw new InvalidOperationException($"Unhandled series result {result.GetType().Name}."),
+    };
 
     /// <summary>Maps the engine's outcomes to HTTP; the success shape is left to the caller.</summary>
     public static IResult From(BookingResult result, Func<BookingSnapshot, IResult> success) => result switch

@@ -4,8 +4,10 @@ using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Scheduling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingPortal.Web.Hosting;
@@ -20,7 +22,9 @@ public sealed class DemoVenueSeeder(
     IDbContextFactory<BookingDbContext> contexts,
     NpgsqlDataSource dataSource,
     BookingEngine engine,
+    OperatorAssignments assignments,
     TimeProvider time,
+    IOptions<SchedulingOptions> scheduling,
     ILogger<DemoVenueSeeder> logger)
 {
     public const string LocationName = "HQ";
@@ -62,6 +66,7 @@ public sealed class DemoVenueSeeder(
 
         var (actors, usersCreated) = await EnsureUsersAsync(ct);
         var (location, resourcesCreated) = await EnsureVenueAsync(ct);
+        await EnsureOperatorsAsync(actors, location, ct);
         var bookingsCreated = await EnsureBookingsAsync(location, actors, ct);
         await lockTransaction.CommitAsync(ct);
 
@@ -111,6 +116,23 @@ public sealed class DemoVenueSeeder(
         return (actors, created);
     }
 
+    /// <summary>Demo operators look after HQ. Assignments are topped up, never taken away, like roles.</summary>
+    private async Task EnsureOperatorsAsync(IReadOnlyList<Actor> actors, Location location, CancellationToken ct)
+    {
+        foreach (var actor in actors.Where(a => a.Roles.HasFlag(Roles.Operator) && !a.IsAdmin))
+        {
+            var current = await assignments.GetAsync(actor.UserId, ct);
+            if (!current.Contains(location.Id))
+            {
+                var errors = await assignments.SetAsync(actor.UserId, current.Append(location.Id), ct);
+                if (!errors.IsEmpty)
+                {
+                    throw new InvalidOperationException($"Demo data: could not assign {actor.Email} to {location.Name}: {errors}");
+                }
+            }
+        }
+    }
+
     private async Task<(Location Location, int Created)> EnsureVenueAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -122,6 +144,7 @@ public sealed class DemoVenueSeeder(
         var weekdays = new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday };
         var location = new Location(Guid.CreateVersion7(), LocationName, TimeZoneId,
             weekdays.Select(day => new OpeningInterval(day, Opens, Closes)));
+        location.SetNoShowGracePeriod(scheduling.Value.DefaultNoShowGracePeriod);
         var ground = new Floor(Guid.CreateVersion7(), location.Id, "Ground floor", 0, PlanWidth, PlanHeight);
         var first = new Floor(Guid.CreateVersion7(), location.Id, "First floor", 1, PlanWidth, PlanHeight);
 

@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -44,6 +45,10 @@ internal static class IdentitySetup
             options.SlidingExpiration = true;
         });
 
+        // An admin's lock, password reset or role change renews the user's security stamp; cookies carrying the old
+        // one stop working at their next check, so check often enough for that to matter.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+
         services.AddIdentityCore<ApplicationUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
@@ -57,6 +62,7 @@ internal static class IdentitySetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddTransient<IClaimsTransformation, OperatorLocationClaims>();
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)

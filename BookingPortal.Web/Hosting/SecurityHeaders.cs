@@ -6,10 +6,11 @@ internal static class SecurityHeaders
     /// <remarks>
     /// Blazor Server needs no inline script and no eval: its script, Radzen's and circuit.js are files, and the
     /// circuit talks over a same-origin WebSocket (hence ws:/wss:, which 'self' does not cover in every browser).
-    /// Radzen components set style attributes, hence 'unsafe-inline' for styles only.
+    /// Radzen components set style attributes, hence 'unsafe-inline' for styles only. Floor plan backgrounds may be
+    /// any https image an admin links (ADR 010), hence https: for images.
     /// </remarks>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; " +
         "font-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; " +
         "form-action 'self'; object-src 'none'";
 

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using System.Text;
+using BookingPortal.Domain.Bookings;
+using BookingPortal.Domain.Common;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BookingPortal.Infrastructure.Bookings;
+
+/// <summary>Recurring bookings: a series is created, and cancelled from an occurrence on, in one transaction.</summary>
+public sealed partial class BookingEngine
+{
+    private const int AttemptsWhenRaced = 3;
+
+    /// <summary>
+    /// Books every occurrence of a recurring request under one new series id, all in one transaction: every occurrence
+    /// or none, when any of them breaks a rule (400 naming its dates) or collides (409 for the whole series). An
+    /// idempotency key is stored on the first occurrence and replays the whole series.
+    /// </summary>
+    public Task<SeriesResult> CreateSeriesAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct = default) =>
+        RetryWhenDeadlockedAsync(() => CreateSeriesOnceAsync(command, recurrence, actor, ct), ct);
+
+    /// <summary>
+    /// Cancels the addressed occurrence and every later one (<paramref name="onlyFollowing"/>) or the whole series, in one
+    /// transaction. Occurrences that have ended or can no longer be cancelled (checked in, completed, already cancelled)
+    /// stay as they are, so the series' history is never rewritten.
+    /// </summary>
+    public async Task<SeriesResult> CancelSeriesAsync(Guid bookingId, Actor actor, string? reason, bool onlyFollowing, uint? expectedVersion = null,
+        CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RetryWhenDeadlockedAsync(() => CancelSeriesOnceAsync(bookingId, actor, reason, onlyFollowing, expectedVersion, ct), ct);
+            // Without If-Match the caller did not ask for one version: another occurrence changing meanwhile is
+            // no reason to refuse, so the request runs again on fresh rows.
+            if (result is not SeriesResult.Failed { Outcome: BookingResult.Stale } || expectedVersion is not null || attempt == AttemptsWhenRaced)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<SeriesResult> CreateSeriesOnceAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct)
+    {
+        var resourceIds = command.ResourceIds ?? [];
+        var errors = CheckRequest(command);
+        if (command.JoinWaitlist)
+        {
+            errors.Add("joinWaitlist", "A recurring booking cannot join the wait list: a series is booked whole or not at all. "
+                + "Book the series at a suggested time or resource, or wait-list single occurrences.");
+        }
+
+        var requestHash = command.IdempotencyKey is null ? null : SeriesFingerprint(command, recurrence);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        if (command.IdempotencyKey is not null && await ReplaySeriesAsync(db, actor, command.IdempotencyKey, requestHash!, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var (resources, location) = await snapshots.GetAsync(db, resourceIds, ct);
+        errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
+        if (!errors.IsEmpty || location is null)
+        {
+            return Invalid(errors);
+        }
+
+        var expansion = recurrence.Expand(new TimeRange(command.Start, command.End), location);
+        var now = time.GetUtcNow();
+        errors.Merge(expansion.Errors).Merge(BookingPolicy.CheckSeries(expansion.Occurrences, command.AttendeeCount, resources, location, now));
+        if (!errors.IsEmpty)
+        {
+            return Invalid(errors);
+        }
+
+        var seriesId = Guid.CreateVersion7();
+        var bookings = expansion.Occurrences
+            .Select((range, i) => Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
+                i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
+            .ToList();
+        db.Bookings.AddRange(bookings);
+        try
+        {
+            await SlotLocks.SaveAsync(db, resourceIds, ct);
+            bookings.ForEach(b => b.ClearDomainEvents());
+            return new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList()));
+        }
+        catch (DbUpdateException e) when (IsViolation(e, UniqueViolation) && command.IdempotencyKey is not null)
+        {
+            db.ChangeTracker.Clear();
+            return await ReplaySeriesAsync(db, actor, command.IdempotencyKey, requestHash!, ct)
+                ?? throw new InvalidOperationException("An idempotency key collided but its series is gone.", e);
+        }
+        catch (DbUpdateException e) when (IsViolation(e, ExclusionViolation))
+        {
+            logger.LogDebug("Series of {Count} collided for {ResourceIds}", bookings.Count, resourceIds);
+        }
+
+        db.ChangeTracker.Clear();
+        var details = await ConflictAdvisor.ExplainSeriesAsync(db, resources, location, expansion.Occurrences,
+            first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
+        return new SeriesResult.Conflict(details);
+    }
+
+    private async Task<SeriesResult> CancelSeriesOnceAsync(Guid bookingId, Actor actor, string? reason, bool onlyFollowing, uint? expectedVersion,
+        CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var addressed = await LoadForWriteAsync(db, bookingId, ct);
+        if (addressed is null)
+        {
+            return new SeriesResult.Failed(new BookingResult.NotFound());
+        }
+
+        var members = addressed.SeriesId is { } seriesId
+            ? await db.Bookings.Include(b => b.Allocations)
+                .Where(b => b.SeriesId == seriesId && (!onlyFollowing || b.Start >= addressed.Start))
+                .OrderBy(b => b.Start).ThenBy(b => b.Id)
+                .ToListAsync(ct)
+            : [addressed];
+        var (resources, _) = await snapshots.GetAsync(db, members.SelectMany(b => b.ResourceIds).Distinct().ToList(), ct);
+        var locationOf = resources.ToDictionary(r => r.Id, r => r.LocationId);
+        // An occurrence may have been moved to other resources; an operator needs every affected location.
+        bool MayCancel(Booking booking) => booking.OwnerId == actor.UserId || booking.ResourceIds.All(id => actor.OperatesAt(locationOf[id]));
+        if (!MayCancel(addressed))
+        {
+            return new SeriesResult.Failed(new BookingResult.Forbidden("Only the owner, an operator of this location or an admin can cancel this booking."));
+        }
+
+        if (addressed.SeriesId is null)
+        {
+            return Invalid("scope", "This booking is not part of a series; cancel it with scope 'occurrence'.");
+        }
+
+        if (expectedVersion is { } expected && expected != addressed.Version)
+        {
+            return new SeriesResult.Failed(new BookingResult.Stale(addressed.Version));
+        }
+
+        var now = time.GetUtcNow();
+        var targets = members.Where(b => b.Status.CanBecome(BookingStatus.Cancelled) && b.End > now).ToList();
+        if (targets.Count == 0)
+        {
+            return new SeriesResult.Failed(new BookingResult.Refused(
+                "No occurrence left to cancel: the rest of the series has ended, is cancelled or can no longer be cancelled."));
+        }
+
+        if (!targets.All(MayCancel))
+        {
+            return new SeriesResult.Failed(new BookingResult.Forbidden("Some occurrences are at locations you do not operate; cancel them one by one."));
+        }
+
+        var freed = targets.Where(b => b.Status.HoldsSlot()).SelectMany(b => b.ResourceIds).Distinct().ToList();
+        targets.ForEach(b => b.Cancel(actor, now, Trim(reason)));
+        try
+        {
+            await SlotLocks.SaveAsync(db, targets.SelectMany(b => b.ResourceIds), ct);
+            targets.ForEach(b => b.ClearDomainEvents());
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new SeriesResult.Failed(new BookingResult.Stale(await CurrentVersionAsync(bookingId, ct)));
+        }
+
+        if (freed.Count > 0)
+        {
+            await PromotePendingAsync(freed, ct);
+        }
+
+        return new SeriesResult.Success(new SeriesSnapshot(addressed.SeriesId.Value, targets.Select(BookingSnapshot.Of).ToList()));
+    }
+
+    private static async Task<SeriesResult?> ReplaySeriesAsync(BookingDbContext db, Actor actor, string key, string requestHash, CancellationToken ct)
+    {
+        var first = await db.Bookings.AsNoTracking()
+            .Where(b => b.OwnerId == actor.UserId && b.IdempotencyKey == key)
+            .Select(b => new { b.SeriesId, b.RequestHash })
+            .FirstOrDefaultAsync(ct);
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first.RequestHash != requestHash || first.SeriesId is not { } seriesId)
+        {
+            return new SeriesResult.Failed(new BookingResult.KeyReused());
+        }
+
+        var bookings = await db.Bookings.AsNoTracking().Include(b => b.Allocations)
+            .Where(b => b.SeriesId == seriesId)
+            .OrderBy(b => b.Start).ThenBy(b => b.Id)
+            .ToListAsync(ct);
+        return new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList()), Replayed: true);
+    }
+
+    /// <summary>A single booking's fingerprint extended by the rule, so a key first used for one booking never replays as a series.</summary>
+    private static string SeriesFingerprint(CreateBookingCommand command, Recurrence recurrence) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Fingerprint(command)};{recurrence}")));
+
+    private static SeriesResult Invalid(ValidationErrors errors) => new SeriesResult.Failed(new BookingResult.Invalid(errors.ToDictionary()));
+
+    private static SeriesResult Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return Invalid(errors);
+    }
+}

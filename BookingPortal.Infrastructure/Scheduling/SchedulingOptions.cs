@@ -1,0 +1,33 @@
+using BookingPortal.Domain.Locations;
+
+namespace BookingPortal.Infrastructure.Scheduling;
+
+/// <summary>The <c>Scheduling</c> configuration section (README, "Scheduled work").</summary>
+public sealed class SchedulingOptions
+{
+    public const string Section = "Scheduling";
+
+    /// <summary>Runs the Quartz scheduler in this instance; any number of instances may, each job still runs once.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Backstop pass over the wait list; freeing a slot promotes at once anyway.</summary>
+    public TimeSpan PromotionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan NoShowInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan CompletionInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan ExpiryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the e-mail outbox is drained; only when <c>Smtp:Host</c> is set.</summary>
+    public TimeSpan EmailInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an instance tells the cluster it is alive.</summary>
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long past a missed check-in the others wait before taking over a silent instance's work.</summary>
+    public TimeSpan ClusterCheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The no-show grace period a location starts with; each location keeps its own afterwards.</summary>
+    public TimeSpan DefaultNoShowGracePeriod { get; set; } = Location.DefaultNoShowGracePeriod;
+}

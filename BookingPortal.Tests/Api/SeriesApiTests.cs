@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace BookingPortal.Tests.Api;
+
+/// <summary>Recurring bookings over HTTP: 201 with the series, 400 per recurrence field, 409 for the whole series, series cancel.</summary>
+public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private static readonly DateOnly Tuesday = new(2027, 3, 9);
+    private static int _hour = 7;
+
+    /// <summary>Each test books its own hour of the day, so the tests' series never meet.</summary>
+    private static (string From, string To) FreshHour()
+    {
+        var hour = Interlocked.Increment(ref _hour);
+        return ($"{hour:00}:00", $"{hour:00}:45");
+    }
+
+    private object SeriesBody(DateOnly day, (string From, string To) hour, string room = "Aurora", object? recurrence = null)
+    {
+        var range = api.Venue.At(day, hour.From, hour.To);
+        return new
+        {
+            resourceIds = new[] { api.Venue[room].Id }, start = range.Start, end = range.End, title = "Weekly sync", attendeeCount = 3,
+            recurrence = recurrence ?? new { frequency = "weekly", count = 3 },
+        };
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.True(status == response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<JsonElement> CreateSeriesAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/api/bookings", body);
+        Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task A_recurring_request_answers_201_with_the_series_and_where_to_list_it()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var hour = FreshHour();
+
+        var response = await alice.PostAsJsonAsync("/api/bookings", SeriesBody(Tuesday, hour));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var series = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var seriesId = series.GetProperty("seriesId").GetGuid();
+        var bookings = series.GetProperty("bookings").EnumerateArray().ToList();
+        Assert.Equal(3, bookings.Count);
+        Assert.All(bookings, b => Assert.Equal(seriesId, b.GetProperty("seriesId").GetGuid()));
+        Assert.All(bookings, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
+        Assert.Equal([0, 7, 14], bookings.Select(b => b.GetProperty("start").GetDateTimeOffset())
+            .Select(start => (start - api.Venue.At(Tuesday, hour.From, hour.To).Start).Days));
+        Assert.Equal($"/api/bookings?seriesId={seriesId}", response.Headers.Location?.OriginalString);
+
+        var listed = await (await alice.GetAsync(response.Headers.Location!.OriginalString)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, listed.GetProperty("total").GetInt32());
+        Assert.Equal(bookings.Select(b => b.GetProperty("id").GetGuid()), listed.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task A_bad_rule_is_a_400_per_recurrence_field_and_stores_nothing()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var before = await api.CountAsync("SELECT count(*) FROM bookings");
+
+        var problem = await ProblemAsync(await alice.PostAsJsonAsync("/api/bookings",
+            SeriesBody(Tuesday, FreshHour(), recurrence: new { frequency = "fortnightly", interval = 0, daysOfWeek = new[] { "funday" } })), HttpStatusCode.BadRequest);
+
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+        Assert.Contains("recurrence.frequency", fields);
+        Assert.Contains("recurrence.daysOfWeek", fields);
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM bookings"));
+    }
+
+    [Fact]
+    public async Task An_occurrence_on_a_closed_day_is_a_400_naming_the_date()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var friday = Tuesday.AddDays(3);
+
+        var problem = await ProblemAsync(await alice.PostAsJsonAsync("/api/bookings",
+            SeriesBody(friday, FreshHour(), recurrence: new { frequency = "daily", count = 3 })), HttpStatusCode.BadRequest);
+
+        var messages = problem.GetProperty("errors").GetProperty("start").EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.Contains(messages, m => m.Contains($"{friday.AddDays(1):yyyy-MM-dd}"));
+        Assert.Contains(messages, m => m.Contains($"{friday.AddDays(2):yyyy-MM-dd}"));
+    }
+
+    [Fact]
+    public async Task A_clash_is_a_409_for_the_whole_series_and_books_nothing()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var bob = api.As(ApiFixture.Bob);
+        var hour = FreshHour();
+        var taken = api.Venue.At(Tuesday.AddDays(14), hour.From, hour.To);
+        var bobs = await bob.PostAsJsonAsync("/api/bookings",
+            new { resourceIds = new[] { api.Venue["Aurora"].Id }, start = taken.Start, end = taken.End, title = "Bob's" });
+        Assert.Equal(HttpStatusCode.Created, bobs.StatusCode);
+        var before = await api.CountAsync("SELECT count(*) FROM bookings");
+
+        var problem = await ProblemAsync(await alice.PostAsJsonAsync("/api/bookings", SeriesBody(Tuesday, hour)), HttpStatusCode.Conflict);
+
+        Assert.Equal("Booking conflict", problem.GetProperty("title").GetString());
+        var clash = Assert.Single(problem.GetProperty("conflictingOccurrences").EnumerateArray());
+        Assert.Equal(taken.Start, clash.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(api.Venue["Aurora"].Id, Assert.Single(problem.GetProperty("conflicts").EnumerateArray()).GetProperty("resourceId").GetGuid());
+        Assert.NotEmpty(problem.GetProperty("suggestedSlots").EnumerateArray());
+        Assert.Contains(problem.GetProperty("alternativeResources").EnumerateArray(), a => a.GetProperty("name").GetString() == "Borealis");
+        Assert.False(problem.GetProperty("canJoinWaitlist").GetBoolean());
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM bookings"));
+    }
+
+    [Fact]
+    public async Task A_series_cannot_join_the_wait_list()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var (from, to) = FreshHour();
+        var range = api.Venue.At(Tuesday, from, to);
+
+        var problem = await ProblemAsync(await alice.PostAsJsonAsync("/api/bookings", new
+        {
+            resourceIds = new[] { api.Venue["Aurora"].Id }, start = range.Start, end = range.End, title = "Waiting", joinWaitlist = true,
+            recurrence = new { frequency = "weekly", count = 2 },
+        }), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("joinWaitlist", out _));
+    }
+
+    [Fact]
+    public async Task Replaying_a_series_returns_it_again_and_another_rule_with_the_key_is_422()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var hour = FreshHour();
+        var before = await api.CountAsync("SELECT count(*) FROM bookings");
+
+        Task<HttpResponseMessage> SendAsync(int count) =>
+            ApiFixture.PostBookingAsync(alice, SeriesBody(Tuesday, hour, "Borealis", new { frequency = "weekly", count }), $"series-{hour.From}");
+
+        var first = await SendAsync(3);
+        var replay = await SendAsync(3);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
+        var firstSeries = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var replayed = await replay.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(firstSeries.GetProperty("seriesId").GetGuid(), replayed.GetProperty("seriesId").GetGuid());
+        Assert.Equal(3, replayed.GetProperty("bookings").GetArrayLength());
+        Assert.Equal(first.Headers.Location, replay.Headers.Location);
+        Assert.Equal(before + 3, await api.CountAsync("SELECT count(*) FROM bookings"));
+
+        await ProblemAsync(await SendAsync(2), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(before + 3, await api.CountAsync("SELECT count(*) FROM bookings"));
+    }
+
+    [Fact]
+    public async Task Cancel_with_scope_following_cancels_this_and_later_occurrences_only()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday, FreshHour()));
+        var ids = series.GetProperty("bookings").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()).ToList();
+
+        var response = await alice.PostAsJsonAsync($"/api/bookings/{ids[1]}/cancel", new { reason = "Team moves", scope = "following" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cancelled = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(series.GetProperty("seriesId").GetGuid(), cancelled.GetProperty("seriesId").GetGuid());
+        Assert.Equal(ids.Skip(1), cancelled.GetProperty("bookings").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()));
+        var listed = await (await alice.GetAsync($"/api/bookings?seriesId={series.GetProperty("seriesId").GetGuid()}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["Confirmed", "Cancelled", "Cancelled"], listed.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Cancel_with_scope_series_is_refused_for_others_and_done_by_the_operator()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var bob = api.As(ApiFixture.Bob);
+        using var olga = api.As(ApiFixture.Olga);
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday, FreshHour(), "Borealis"));
+        var last = series.GetProperty("bookings")[2].GetProperty("id").GetGuid();
+
+        await ProblemAsync(await bob.PostAsJsonAsync($"/api/bookings/{last}/cancel", new { scope = "series" }), HttpStatusCode.Forbidden);
+        var response = await olga.PostAsJsonAsync($"/api/bookings/{last}/cancel", new { reason = "Renovation", scope = "series" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cancelled = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, cancelled.GetProperty("bookings").GetArrayLength());
+        Assert.All(cancelled.GetProperty("bookings").EnumerateArray(), b => Assert.Equal("Cancelled", b.GetProperty("status").GetString()));
+        var again = await ProblemAsync(await alice.PostAsJsonAsync($"/api/bookings/{last}/cancel", new { scope = "series" }), HttpStatusCode.Conflict);
+        Assert.Contains("No occurrence left", again.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_default_scope_cancels_one_occurrence_and_answers_the_booking()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday, FreshHour(), "Borealis"));
+        var first = series.GetProperty("bookings")[0].GetProperty("id").GetGuid();
+
+        var response = await alice.PostAsJsonAsync($"/api/bookings/{first}/cancel", new { reason = "Sick" });
+
+        var booking = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first, booking.GetProperty("id").GetGuid());
+        Assert.Equal("Cancelled", booking.GetProperty("status").GetString());
+        var listed = await (await alice.GetAsync($"/api/bookings?seriesId={series.GetProperty("seriesId").GetGuid()}&status=Confirmed"))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, listed.GetProperty("total").GetInt32());
+    }
+}

@@ -1,0 +1,168 @@
+using BookingPortal.Domain.Common;
+using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Web.Components.Shared;
+using Radzen;
+
+namespace BookingPortal.Web.Components.Pages.Bookings;
+
+/// <summary>
+/// What staff can do to a booking from any screen: book, change, move, cancel, check in. Every write goes through
+/// the engine; this class only opens the dialogs and turns the engine's answers into messages. One per circuit.
+/// </summary>
+public sealed class BookingActions(
+    DialogService dialogs,
+    NotificationService notifications,
+    BookingEngine engine,
+    BookingQueries bookings,
+    ResourceCatalog catalog)
+{
+    private static readonly DialogOptions BookingDialogOptions = new()
+    {
+        Width = "640px",
+        CssClass = "booking-dialog",
+        CloseDialogOnEsc = true,
+        AutoFocusFirstElement = true,
+    };
+
+    /// <summary>Opens the dialog for a new booking; the created (or wait-listed) booking, or null when closed.</summary>
+    public Task<BookingSnapshot?> BookAsync(LocationView venue, IReadOnlyList<ResourceView> resources, BookingDraft draft, Actor actor) =>
+        OpenAsync("New booking", venue, resources, draft, actor, null);
+
+    /// <summary>Opens the dialog on an existing booking to change its time, resources, title or attendees.</summary>
+    public async Task<BookingSnapshot?> ChangeAsync(Guid bookingId, Actor actor)
+    {
+        if (await LoadAsync(bookingId) is not var (booking, venue, resources))
+        {
+            return null;
+        }
+
+        var draft = DraftOf(booking, venue);
+        return await OpenAsync("Change booking", venue, resources, draft, actor, null);
+    }
+
+    /// <summary>
+    /// Moves a booking where it was dropped. The server decides: a refusal for a taken slot opens the dialog at the
+    /// requested place with the nearest free times and rooms. True when the booking moved (at once or via the dialog).
+    /// </summary>
+    public async Task<bool> MoveAsync(Guid bookingId, uint version, TimeRange to, IReadOnlyList<Guid> resourceIds, Actor actor)
+    {
+        var result = await engine.ChangeAsync(new ChangeBookingCommand(bookingId, to.Start, to.End, resourceIds, ExpectedVersion: version), actor);
+        switch (result)
+        {
+            case BookingResult.Success(var moved, _):
+                Notify(NotificationSeverity.Success, "Booking moved", moved.Title);
+                return true;
+            case BookingResult.Conflict(var details) when await LoadAsync(bookingId) is var (booking, venue, resources):
+                var draft = DraftOf(booking, venue);
+                draft.MoveTo(venue.ToLocation(), to.Start, to.End);
+                draft.ResourceIds = resourceIds;
+                return await OpenAsync("That time is taken", venue, resources, draft, actor, details) is not null;
+            case BookingResult.Invalid(var errors):
+                Notify(NotificationSeverity.Error, "The booking cannot move there", string.Join(" ", errors.Values.SelectMany(m => m)));
+                return false;
+            case BookingResult.Stale:
+                Notify(NotificationSeverity.Warning, "The booking changed meanwhile", "The calendar shows it as it is now; try again.");
+                return false;
+            default:
+                Notify(NotificationSeverity.Error, "The booking was not moved", Reason(result));
+                return false;
+        }
+    }
+
+    /// <summary>Asks for a reason, then cancels. True when the booking was cancelled.</summary>
+    public async Task<bool> CancelAsync(Guid bookingId, string title, string when, Actor actor)
+    {
+        var decision = await dialogs.OpenAsync<CancelBookingDialog>("Cancel booking",
+            new Dictionary<string, object?> { [nameof(CancelBookingDialog.BookingTitle)] = title, [nameof(CancelBookingDialog.When)] = when },
+            new DialogOptions { Width = "480px", CssClass = "booking-dialog", CloseDialogOnEsc = true }) as CancelDecision;
+        if (decision is null)
+        {
+            return false;
+        }
+
+        var result = await engine.CancelAsync(bookingId, actor, decision.Reason);
+        if (result is BookingResult.Success(var cancelled, _))
+        {
+            Notify(NotificationSeverity.Success, "Booking cancelled", cancelled.Title);
+            return true;
+        }
+
+        Notify(NotificationSeverity.Error, "The booking was not cancelled", Reason(result));
+        return false;
+    }
+
+    public async Task<bool> CheckInAsync(Guid bookingId, Actor actor)
+    {
+        var result = await engine.CheckInAsync(bookingId, actor);
+        if (result is BookingResult.Success(var booking, _))
+        {
+            Notify(NotificationSeverity.Success, "Checked in", booking.Title);
+            return true;
+        }
+
+        Notify(NotificationSeverity.Error, "Check-in failed", Reason(result));
+        return false;
+    }
+
+    private async Task<BookingSnapshot?> OpenAsync(string title, LocationView venue, IReadOnlyList<ResourceView> resources, BookingDraft draft,
+        Actor actor, ConflictDetails? conflict)
+    {
+        var parameters = new Dictionary<string, object?>
+        {
+            [nameof(BookingDialog.Draft)] = draft,
+            [nameof(BookingDialog.Venue)] = venue,
+            [nameof(BookingDialog.Resources)] = resources,
+            [nameof(BookingDialog.Actor)] = actor,
+        };
+        if (conflict is not null)
+        {
+            parameters[nameof(BookingDialog.Conflict)] = conflict;
+        }
+
+        return await dialogs.OpenAsync<BookingDialog>(title, parameters, BookingDialogOptions) as BookingSnapshot;
+    }
+
+    private async Task<(BookingSnapshot Booking, LocationView Venue, IReadOnlyList<ResourceView> Resources)?> LoadAsync(Guid bookingId)
+    {
+        var booking = await bookings.GetAsync(bookingId);
+        var first = booking is { ResourceIds.Count: > 0 } ? await catalog.ResourceAsync(booking.ResourceIds[0]) : null;
+        var venue = first is null ? null : (await catalog.LocationsAsync()).FirstOrDefault(l => l.Id == first.LocationId);
+        if (booking is null || venue is null)
+        {
+            Notify(NotificationSeverity.Warning, "This booking no longer exists", null);
+            return null;
+        }
+
+        var resources = await catalog.ResourcesAsync(new ResourceFilter(LocationId: venue.Id, IncludeInactive: true));
+        return (booking, venue, resources);
+    }
+
+    private static BookingDraft DraftOf(BookingSnapshot booking, LocationView venue)
+    {
+        var draft = new BookingDraft
+        {
+            BookingId = booking.Id,
+            Version = booking.Version,
+            Title = booking.Title,
+            Attendees = booking.AttendeeCount,
+            ResourceIds = booking.ResourceIds,
+        };
+        draft.MoveTo(venue.ToLocation(), booking.Start, booking.End);
+        return draft;
+    }
+
+    private static string Reason(BookingResult result) => result switch
+    {
+        BookingResult.Forbidden(var reason) => reason,
+        BookingResult.Refused(var reason) => reason,
+        BookingResult.NotFound => "The booking no longer exists.",
+        BookingResult.Stale => "It changed meanwhile; look again.",
+        BookingResult.Invalid(var errors) => string.Join(" ", errors.Values.SelectMany(m => m)),
+        BookingResult.Conflict => "The slot is taken.",
+        _ => "Please try again.",
+    };
+
+    private void Notify(NotificationSeverity severity, string summary, string? detail) =>
+        notifications.Notify(new NotificationMessage { Severity = severity, Summary = summary, Detail = detail ?? string.Empty, Duration = 6000 });
+}
