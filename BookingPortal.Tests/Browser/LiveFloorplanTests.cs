@@ -133,6 +133,18 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
     }
 
     [Fact]
+    public async Task An_operator_of_no_location_is_offered_no_arrivals_to_act_on()
+    {
+        var otto = TestData.Operator with { UserId = "otto", Email = "otto@live.test" };
+        await apps.CreateUserAsync(otto);
+        await using var scope = await browser.NewPageAsync(apps.B.BaseAddress);
+        await SignInAsync(scope.Page, otto, "/operator");
+
+        await Expect(scope.Page.GetByTestId("no-locations")).ToContainTextAsync("not an operator of any location", new() { Timeout = 15_000 });
+        await Expect(scope.Page.GetByTestId("arrival")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Staff_check_in_to_their_booking_and_book_a_free_room_from_the_plan()
     {
         await apps.BookEarlierAsync("08:00", "Kestrel", "09:45", "10:30", "Standup");
