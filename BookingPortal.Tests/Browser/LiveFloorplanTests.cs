@@ -19,6 +19,21 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Patiently = new() { Timeout = 15_000 };
 
+    private static ILocator Shape(IPage editor, string name) => editor.Locator($"[data-testid=fpe-shape][data-name={name}]");
+
+    /// <summary>Drags the middle of <paramref name="grip"/> by plan units (every test room is 15 units wide), in steps as a hand would.</summary>
+    private static async Task DragAsync(IPage editor, ILocator grip, float right, float down)
+    {
+        var grab = (await grip.BoundingBoxAsync())!;
+        var unit = (await grip.Locator("xpath=..").Locator(".fpe-body").BoundingBoxAsync())!.Width / 15;
+        var (x, y) = (grab.X + grab.Width / 2, grab.Y + grab.Height / 2);
+        await editor.Mouse.MoveAsync(x, y);
+        await editor.Mouse.DownAsync();
+        await editor.Mouse.MoveAsync(x + right * unit / 2, y + down * unit / 2, new() { Steps = 5 });
+        await editor.Mouse.MoveAsync(x + right * unit, y + down * unit, new() { Steps = 5 });
+        await editor.Mouse.UpAsync();
+    }
+
     private async Task<BrowserPage> SignedInAsync(AppServer server, Actor actor, string path, string readyTestId)
     {
         var scope = await browser.NewPageAsync(server.BaseAddress);
@@ -171,15 +186,9 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await using var viewer = await SignedInAsync(apps.B, Olga, "/floorplan", "floorplan-page");
         await using var editor = await SignedInAsync(apps.A, Ada, $"/admin/floors/{apps.Venue.Floors[0].Id}/plan", "plan-editor");
         var page = editor.Page;
-        var handle = page.Locator("[data-testid=fpe-shape][data-name=Juniper] [data-testid=fpe-handle]");
-        var box = (await handle.BoundingBoxAsync())!;
-        var pixelsPerUnit = (await page.Locator("[data-testid=fpe-shape][data-name=Juniper] .fpe-body").BoundingBoxAsync())!.Width / 15;
 
         // Juniper sits at (50.5, 32), 15 × 26 on a 10-unit grid; pulling its corner 4 units left and 10 up ends it at (60, 50).
-        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 4 * pixelsPerUnit, box.Y + box.Height / 2 - 10 * pixelsPerUnit, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
+        await DragAsync(page, Shape(page, "Juniper").GetByTestId("fpe-handle"), -4, -10);
 
         await Expect(Room(viewer.Page, "Juniper")).ToHaveAttributeAsync("data-shape", "50.5,32,9.5,18", Patiently);
 
@@ -202,16 +211,9 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         await using var viewer = await SignedInAsync(apps.B, Olga, "/floorplan", "floorplan-page");
         await using var editor = await SignedInAsync(apps.A, Ada, $"/admin/floors/{apps.Venue.Floors[0].Id}/plan", "plan-editor");
         var page = editor.Page;
-        var body = page.Locator("[data-testid=fpe-shape][data-name=Lumen] .fpe-body");
-        var box = (await body.BoundingBoxAsync())!;
-        var pixelsPerUnit = box.Width / 15;
 
         // Lumen sits at (83.5, 32), 15 × 26; thirty units to the left on a 10-unit grid lands at (50, 30).
-        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 15 * pixelsPerUnit, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 30 * pixelsPerUnit, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
+        await DragAsync(page, Shape(page, "Lumen").Locator(".fpe-body"), -30, 0);
 
         await Expect(page.GetByTestId("editor-message")).ToContainTextAsync("Saved where Lumen is", new() { Timeout = 15_000 });
         await Expect(Room(viewer.Page, "Lumen")).ToHaveAttributeAsync("data-shape", "50,30,15,26", Patiently);
