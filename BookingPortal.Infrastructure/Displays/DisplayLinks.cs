@@ -30,6 +30,9 @@ public sealed record CreatedDisplayLink(DisplayLinkView Link, string Token);
 /// <summary>Revocable links that open a wall display without a signed-in user (ADR 011).</summary>
 public sealed class DisplayLinks(IDbContextFactory<BookingDbContext> contexts, TimeProvider time)
 {
+    /// <summary>What the trigger of migration 0007 announces when a link is revoked.</summary>
+    public const string RevokedEvent = "display_link.revoked";
+
     private const int TokenBytes = 32;
     private const int LongestToken = 100;
 

@@ -161,7 +161,6 @@ public class TwoInstances : IAsyncLifetime
     private async Task CreateUsersAsync()
     {
         using var scope = A.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in RoleNames.All)
         {
@@ -170,12 +169,20 @@ public class TwoInstances : IAsyncLifetime
 
         foreach (var actor in new[] { Olga, Ada, Alice })
         {
-            var user = new ApplicationUser { Id = actor.UserId, UserName = actor.Email, Email = actor.Email, EmailConfirmed = true };
-            Check(await users.CreateAsync(user, Password));
-            foreach (var role in RoleNames.All.Where(r => actor.Roles.HasFlag(Enum.Parse<Roles>(r))))
-            {
-                Check(await users.AddToRoleAsync(user, role));
-            }
+            await CreateUserAsync(actor);
+        }
+    }
+
+    /// <summary>A user with <paramref name="actor"/>'s id, e-mail and roles, and <see cref="Password"/>.</summary>
+    public async Task CreateUserAsync(Actor actor)
+    {
+        using var scope = A.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { Id = actor.UserId, UserName = actor.Email, Email = actor.Email, EmailConfirmed = true };
+        Check(await users.CreateAsync(user, Password));
+        foreach (var role in RoleNames.All.Where(r => actor.Roles.HasFlag(Enum.Parse<Roles>(r))))
+        {
+            Check(await users.AddToRoleAsync(user, role));
         }
     }
 

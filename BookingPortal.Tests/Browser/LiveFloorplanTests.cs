@@ -1,6 +1,8 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Tests.Floorplan;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static BookingPortal.Tests.Browser.TwoInstances;
@@ -16,6 +18,21 @@ namespace BookingPortal.Tests.Browser;
 public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps) : IClassFixture<TwoInstances>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Patiently = new() { Timeout = 15_000 };
+
+    private static ILocator Shape(IPage editor, string name) => editor.Locator($"[data-testid=fpe-shape][data-name={name}]");
+
+    /// <summary>Drags the middle of <paramref name="grip"/> by plan units (every test room is 15 units wide), in steps as a hand would.</summary>
+    private static async Task DragAsync(IPage editor, ILocator grip, float right, float down)
+    {
+        var grab = (await grip.BoundingBoxAsync())!;
+        var unit = (await grip.Locator("xpath=..").Locator(".fpe-body").BoundingBoxAsync())!.Width / 15;
+        var (x, y) = (grab.X + grab.Width / 2, grab.Y + grab.Height / 2);
+        await editor.Mouse.MoveAsync(x, y);
+        await editor.Mouse.DownAsync();
+        await editor.Mouse.MoveAsync(x + right * unit / 2, y + down * unit / 2, new() { Steps = 5 });
+        await editor.Mouse.MoveAsync(x + right * unit, y + down * unit, new() { Steps = 5 });
+        await editor.Mouse.UpAsync();
+    }
 
     private async Task<BrowserPage> SignedInAsync(AppServer server, Actor actor, string path, string readyTestId)
     {
@@ -84,6 +101,27 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
     }
 
     [Fact]
+    public async Task A_display_signed_in_as_an_operator_cycles_through_the_floors()
+    {
+        // A second floor, sorted after the ground floor, with a room of its own.
+        var upper = new Floor(Guid.CreateVersion7(), apps.Venue.Location.Id, "Upper", 1, 100, 60);
+        await using (var db = await apps.Harness.Contexts.CreateDbContextAsync())
+        {
+            db.Floors.Add(upper);
+            db.Resources.Add(new Resource(Guid.CreateVersion7(), apps.Venue.Location.Id, upper.Id, ResourceKind.Room, "Summit", 8, [],
+                FloorplanShape.Rectangle(10, 10, 30, 20), BookingRules.Default));
+            await db.SaveChangesAsync();
+        }
+
+        await using var scope = await SignedInAsync(apps.B, Olga, $"/display/{apps.Venue.Location.Id}?cycle=10", "wall-display");
+        var floor = scope.Page.GetByTestId("display-floor");
+
+        await Expect(floor).ToHaveTextAsync("Ground (1/2)");
+        await Expect(floor).ToHaveTextAsync("Upper (2/2)", new() { Timeout = 20_000 });
+        await Expect(Room(scope.Page, "Summit")).ToHaveAttributeAsync("data-state", "Free");
+    }
+
+    [Fact]
     public async Task The_operator_marks_a_no_show_checks_in_and_cancels_from_todays_arrivals()
     {
         var late = await apps.BookEarlierAsync("08:00", "Delta", "09:00", "10:00", "Late");
@@ -110,6 +148,18 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
     }
 
     [Fact]
+    public async Task An_operator_of_no_location_is_offered_no_arrivals_to_act_on()
+    {
+        var otto = TestData.Operator with { UserId = "otto", Email = "otto@live.test" };
+        await apps.CreateUserAsync(otto);
+        await using var scope = await browser.NewPageAsync(apps.B.BaseAddress);
+        await SignInAsync(scope.Page, otto, "/operator");
+
+        await Expect(scope.Page.GetByTestId("no-locations")).ToContainTextAsync("not an operator of any location", new() { Timeout = 15_000 });
+        await Expect(scope.Page.GetByTestId("arrival")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Staff_check_in_to_their_booking_and_book_a_free_room_from_the_plan()
     {
         await apps.BookEarlierAsync("08:00", "Kestrel", "09:45", "10:30", "Standup");
@@ -133,21 +183,39 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
     }
 
     [Fact]
+    public async Task An_admin_resizes_a_shape_by_its_corner_and_puts_a_picture_under_the_plan()
+    {
+        await using var viewer = await SignedInAsync(apps.B, Olga, "/floorplan", "floorplan-page");
+        await using var editor = await SignedInAsync(apps.A, Ada, $"/admin/floors/{apps.Venue.Floors[0].Id}/plan", "plan-editor");
+        var page = editor.Page;
+
+        // Juniper sits at (50.5, 32), 15 × 26 on a 10-unit grid; pulling its corner 4 units left and 10 up ends it at (60, 50).
+        await DragAsync(page, Shape(page, "Juniper").GetByTestId("fpe-handle"), -4, -10);
+
+        await Expect(Room(viewer.Page, "Juniper")).ToHaveAttributeAsync("data-shape", "50.5,32,9.5,18", Patiently);
+
+        await page.GetByTestId("background-file").SetInputFilesAsync(new FilePayload { Name = "plan.png", MimeType = "image/png", Buffer = FloorplanEditingTests.TinyPng });
+
+        var picture = viewer.Page.Locator("[data-testid=floorplan] image");
+        await Expect(picture).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        var href = (await picture.GetAttributeAsync("href"))!;
+        using var anonymous = apps.B.CreateClient();
+        var served = await anonymous.GetAsync(href);
+        Assert.Equal("image/png", served.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(FloorplanEditingTests.TinyPng, await served.Content.ReadAsByteArrayAsync());
+        Assert.Contains("immutable", served.Headers.CacheControl?.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(href[..^4] + "0000")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_admin_drags_and_renames_a_shape_and_an_open_floorplan_on_the_other_instance_follows()
     {
         await using var viewer = await SignedInAsync(apps.B, Olga, "/floorplan", "floorplan-page");
         await using var editor = await SignedInAsync(apps.A, Ada, $"/admin/floors/{apps.Venue.Floors[0].Id}/plan", "plan-editor");
         var page = editor.Page;
-        var body = page.Locator("[data-testid=fpe-shape][data-name=Lumen] .fpe-body");
-        var box = (await body.BoundingBoxAsync())!;
-        var pixelsPerUnit = box.Width / 15;
 
         // Lumen sits at (83.5, 32), 15 × 26; thirty units to the left on a 10-unit grid lands at (50, 30).
-        await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 15 * pixelsPerUnit, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.MoveAsync(box.X + box.Width / 2 - 30 * pixelsPerUnit, box.Y + box.Height / 2, new() { Steps = 5 });
-        await page.Mouse.UpAsync();
+        await DragAsync(page, Shape(page, "Lumen").Locator(".fpe-body"), -30, 0);
 
         await Expect(page.GetByTestId("editor-message")).ToContainTextAsync("Saved where Lumen is", new() { Timeout = 15_000 });
         await Expect(Room(viewer.Page, "Lumen")).ToHaveAttributeAsync("data-shape", "50,30,15,26", Patiently);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BookingPortal.Infrastructure.Displays;
 using BookingPortal.Infrastructure.Floorplan;
 using BookingPortal.Infrastructure.Live;
 
@@ -49,7 +50,7 @@ public sealed class FloorplanBoards : IDisposable
     private Task OnChangeAsync(LiveEvent change)
     {
         // Display links are not on the board; everything else a location announces is.
-        if (change.Type.StartsWith("display_link.", StringComparison.Ordinal))
+        if (change.Type == DisplayLinks.RevokedEvent)
         {
             return Task.CompletedTask;
         }
