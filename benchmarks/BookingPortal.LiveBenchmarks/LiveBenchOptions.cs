@@ -2,14 +2,14 @@ using System.Globalization;
 
 namespace BookingPortal.Benchmarks;
 
-internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup, int Displays, int Rounds)
+internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup, int Displays, int Rounds, bool Explain)
 {
     public const string Usage =
-        "usage: BookingPortal.LiveBenchmarks [--subscribers 200] [--events 200] [--warmup 20] [--displays 40] [--rounds 2]";
+        "usage: BookingPortal.LiveBenchmarks [--subscribers 200] [--events 200] [--warmup 20] [--displays 40] [--rounds 2] [--explain]";
 
     public static LiveBenchOptions Parse(string[] args)
     {
-        var options = new LiveBenchOptions(Subscribers: 200, Events: 200, Warmup: 20, Displays: 40, Rounds: 2);
+        var options = new LiveBenchOptions(Subscribers: 200, Events: 200, Warmup: 20, Displays: 40, Rounds: 2, Explain: false);
         for (var i = 0; i < args.Length; i++)
         {
             options = args[i] switch
@@ -19,6 +19,7 @@ internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup,
                 "--warmup" => options with { Warmup = Positive(args, ++i) },
                 "--displays" => options with { Displays = Positive(args, ++i) },
                 "--rounds" => options with { Rounds = Positive(args, ++i) },
+                "--explain" => options with { Explain = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }
