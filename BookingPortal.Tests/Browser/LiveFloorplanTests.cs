@@ -88,6 +88,7 @@ public sealed class LiveFloorplanTests(BrowserFixture browser, TwoInstances apps
         var display = screen.Page;
         await display.GotoAsync(url.Replace(apps.A.BaseAddress.ToString(), apps.B.BaseAddress.ToString()));
         await InteractiveAsync(display, "wall-display");
+        await Expect(display).ToHaveTitleAsync("Wall display");
         await Expect(display.GetByTestId("display-clock")).ToHaveTextAsync("09:50");
         await Expect(display.GetByTestId("display-arrivals")).ToContainTextAsync("10:20Board prep · Fjord");
         await Expect(Room(display, "Fjord")).ToHaveAttributeAsync("data-state", "Free");

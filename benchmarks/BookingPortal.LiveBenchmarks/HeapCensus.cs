@@ -53,6 +53,14 @@ internal sealed class HeapCensus
             {
                 if (reference.IsValid && seen.Add(reference.Address))
                 {
+                    // Byte arrays are mostly buffers; who holds them tells pooled memory from per-connection memory.
+                    if (reference.Type?.Name is "System.Byte[]" or "Microsoft.AspNetCore.MemoryPoolBlock" or "System.IO.Pipelines.BufferSegment")
+                    {
+                        var holder = $"{reference.Type.Name} held by {name}";
+                        var (heldCount, heldBytes) = byType.GetValueOrDefault(holder);
+                        byType[holder] = (heldCount + 1, heldBytes + (long)reference.Size);
+                    }
+
                     pending.Push(reference);
                 }
             }
@@ -65,6 +73,7 @@ internal sealed class HeapCensus
     public void WriteGrowth(HeapCensus before, int pages, int top, TextWriter output)
     {
         var growth = _byType
+            .Where(entry => !entry.Key.Contains(" held by ", StringComparison.Ordinal))
             .Select(entry =>
             {
                 var (count, bytes) = before._byType.GetValueOrDefault(entry.Key);
@@ -82,6 +91,17 @@ internal sealed class HeapCensus
         foreach (var (type, count, bytes) in growth.Take(top))
         {
             output.WriteLine($"        {bytes / (double)pages,9:0} B {count / (double)pages,7:0.0}x  {type}");
+        }
+
+        output.WriteLine("      buffers by holder:");
+        var holders = _byType
+            .Where(entry => entry.Key.Contains(" held by ", StringComparison.Ordinal))
+            .Select(entry => (entry.Key, Bytes: entry.Value.Bytes - before._byType.GetValueOrDefault(entry.Key).Bytes))
+            .OrderByDescending(entry => entry.Bytes)
+            .Take(16);
+        foreach (var (holder, bytes) in holders)
+        {
+            output.WriteLine($"        {bytes / (double)pages,9:0} B  {holder}");
         }
     }
 
