@@ -5,11 +5,11 @@ namespace BookingPortal.Benchmarks;
 internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup, int Displays, int Rounds, bool Explain)
 {
     public const string Usage =
-        "usage: BookingPortal.LiveBenchmarks [--subscribers 200] [--events 200] [--warmup 20] [--displays 40] [--rounds 2] [--explain]";
+        "usage: BookingPortal.LiveBenchmarks [--subscribers 200] [--events 200] [--warmup 20] [--displays 20] [--rounds 1] [--explain]";
 
     public static LiveBenchOptions Parse(string[] args)
     {
-        var options = new LiveBenchOptions(Subscribers: 200, Events: 200, Warmup: 20, Displays: 40, Rounds: 2, Explain: false);
+        var options = new LiveBenchOptions(Subscribers: 200, Events: 200, Warmup: 20, Displays: 20, Rounds: 1, Explain: false);
         for (var i = 0; i < args.Length; i++)
         {
             options = args[i] switch

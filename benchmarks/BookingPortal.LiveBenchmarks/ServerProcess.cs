@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 
 namespace BookingPortal.Benchmarks;
@@ -50,16 +51,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         return new ServerProcess(process, new Uri(ready));
     }
 
-    /// <summary>The child's managed heap after full collections, in bytes.</summary>
-    public async Task<long> HeapAsync()
+    /// <summary>The child's managed heap after full collections, and the idle blocks in Kestrel's pool, in bytes.</summary>
+    public async Task<HeapReading> ReadHeapAsync()
     {
         await _process.StandardInput.WriteLineAsync("heap");
-        return long.Parse(await ReadAnswerAsync(_process), CultureInfo.InvariantCulture);
+        var parts = (await ReadAnswerAsync(_process)).Split(' ');
+        return new HeapReading(long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The <c>--serve</c> side: one app instance until stdin says quit or closes.</summary>
     public static async Task<int> ServeAsync()
     {
+        using var pool = new PooledBlocks();
         using var app = BenchApp.Start(Environment.GetEnvironmentVariable(ConnectionVariable)
             ?? throw new InvalidOperationException($"{ConnectionVariable} is not set."));
         Console.WriteLine($"{Prefix}{app.BaseAddress}");
@@ -67,7 +70,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (command == "heap")
             {
-                Console.WriteLine($"{Prefix}{HeapAfterFullCollection().ToString(CultureInfo.InvariantCulture)}");
+                var heap = HeapAfterFullCollection();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Prefix}{heap} {pool.Bytes}"));
             }
         }
 
@@ -112,4 +116,34 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         throw new InvalidOperationException("The server process ended without answering.");
     }
+
+    /// <summary>
+    /// Bytes idle in the server's block pools, summed from the pools' "pooled" counter (ASP.NET Core 10): they sit on the
+    /// heap for the next request of any connection and go back to the runtime when the pool has been idle a while.
+    /// </summary>
+    private sealed class PooledBlocks : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _bytes;
+
+        public PooledBlocks()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool" && instrument.Name.EndsWith(".pooled", StringComparison.Ordinal))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, change, _, _) => Interlocked.Add(ref _bytes, change));
+            _listener.Start();
+        }
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public void Dispose() => _listener.Dispose();
+    }
 }
+
+/// <summary>One reading of the server: its heap after full collections, and the part of it idle in block pools.</summary>
+internal sealed record HeapReading(long Heap, long PooledBlocks);
