@@ -27,9 +27,12 @@ public sealed class NotificationBellTests(BrowserFixture browser, AppServerWithD
         await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
         var page = scope.Page;
         await page.GotoAsync("/account/login?returnUrl=%2Fnotifications");
+        // A click while the page's scripts still start up was lost once on a busy machine; start from a settled page.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.FillAsync("#email", Email);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/notifications", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("no-notifications")).ToBeVisibleAsync(Patient);
         // The bell listens once the circuit is up; a change before that shows in the count but rings no toast.
         await Expect(page.Locator("[data-testid=notification-bell][data-live=true]")).ToBeVisibleAsync(Patient);
