@@ -171,7 +171,9 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
             booking.Reschedule(actor, now, range, resources);
         }
 
-        if (await SaveAsync(db, booking, ct) is { } failure)
+        // A move locks the resources it leaves too: two bookings swapping rooms would otherwise each wait, inside the
+        // exclusion check, for the other's old row.
+        if (await SaveAsync(db, booking, freed, ct) is { } failure)
         {
             return failure is SaveFailure.Conflict
                 ? new BookingResult.Conflict(await ExplainAfterFailureAsync(resources, location, range, attendeeCount, booking.Id, now, ct))
@@ -279,7 +281,7 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
             return new BookingResult.Refused(e.Message);
         }
 
-        if (await SaveAsync(db, booking, ct) is { } failure)
+        if (await SaveAsync(db, booking, [], ct) is { } failure)
         {
             return failure is SaveFailure.Stale
                 ? new BookingResult.Stale(await CurrentVersionAsync(bookingId, ct))
@@ -300,11 +302,11 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
         Stale,
     }
 
-    private static async Task<SaveFailure?> SaveAsync(BookingDbContext db, Booking booking, CancellationToken ct)
+    private static async Task<SaveFailure?> SaveAsync(BookingDbContext db, Booking booking, IEnumerable<Guid> releasedIds, CancellationToken ct)
     {
         try
         {
-            await SlotLocks.SaveAsync(db, booking.ResourceIds, ct);
+            await SlotLocks.SaveAsync(db, booking.ResourceIds.Concat(releasedIds), ct);
             booking.ClearDomainEvents();
             return null;
         }
