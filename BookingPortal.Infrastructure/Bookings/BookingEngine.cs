@@ -62,6 +62,9 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
         var booking = Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
             command.IdempotencyKey, requestHash);
         db.Bookings.Add(booking);
+        // Inserts only: EF sends the booking, its allocations and its history as one batch, which PostgreSQL runs as
+        // one implicit transaction. Skipping BEGIN/COMMIT saves a round trip and lets racing losers learn sooner.
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
             await SlotLocks.SaveAsync(db, booking.ResourceIds, ct);

@@ -34,24 +34,25 @@ internal static class ConflictAdvisor
     }
 
     /// <summary>
-    /// Holding allocations of these resources that meet any of the windows. A series' windows can be spread over a year
-    /// or more; asking per (resource, window) pair, which the allocations' GiST index answers, avoids one window
-    /// spanning them all, which would load every reservation in between.
+    /// Holding allocations that meet a window of their resource, for (resource, window) pairs. A series' windows can be
+    /// spread over a year or more, and alternatives only matter at the requested times: asking per pair, which the
+    /// allocations' GiST index answers, avoids one window spanning them all, which would load every reservation in
+    /// between (a race's losers each run this, so what they load is what they pay for).
     /// </summary>
-    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, IReadOnlyList<TimeRange> windows,
-        CancellationToken ct)
+    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyList<(Guid ResourceId, TimeRange Window)> pairs,
+        Guid? ignoreBookingId, CancellationToken ct)
     {
-        var ids = resourceIds.ToArray();
-        var starts = windows.Select(w => w.Start).ToArray();
-        var ends = windows.Select(w => w.End).ToArray();
+        var ids = pairs.Select(p => p.ResourceId).ToArray();
+        var starts = pairs.Select(p => p.Window.Start).ToArray();
+        var ends = pairs.Select(p => p.Window.End).ToArray();
+        var ignore = ignoreBookingId ?? Guid.Empty;
         return db.Allocations
             .FromSql($"""
                 SELECT * FROM allocations WHERE id IN (
                     SELECT a.id
-                    FROM unnest({ids}) AS r(id)
-                    CROSS JOIN unnest({starts}, {ends}) AS w(s, e)
-                    JOIN allocations a ON a.resource_id = r.id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
-                    WHERE a.holds)
+                    FROM unnest({ids}, {starts}, {ends}) AS w(resource_id, s, e)
+                    JOIN allocations a ON a.resource_id = w.resource_id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
+                    WHERE a.holds AND a.booking_id IS DISTINCT FROM {ignore})
                 """)
             .AsNoTracking()
             .ToListAsync(ct);
@@ -99,11 +100,13 @@ internal static class ConflictAdvisor
             DateTimeOffset now, CancellationToken ct)
     {
         var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
+        // The requested resources around each occurrence, as far as a suggestion may shift it; an alternative only at
+        // the occurrences themselves.
         var reach = SuggestionWindow + MaxBuffer;
-        var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
-        var holding = occurrences.Count == 1
-            ? await HoldingAsync(db, ids, occurrences[0].Widen(reach, reach), ignoreBookingId, ct)
-            : await HoldingAsync(db, ids, occurrences.Select(o => o.Widen(reach, reach)).ToList(), ct);
+        var pairs = occurrences.SelectMany(o => resources.Select(r => (r.Id, o.Widen(reach, reach)))
+                .Concat(candidates.Select(c => (c.Id, c.BlockedRangeFor(o)))))
+            .ToList();
+        var holding = await HoldingAsync(db, pairs, ignoreBookingId, ct);
 
         var clashing = occurrences.Where(o => Collisions(resources, o, holding).Count > 0).ToList();
         var conflicts = clashing.SelectMany(o => Collisions(resources, o, holding))
@@ -168,11 +171,13 @@ internal static class ConflictAdvisor
         var takenIds = conflicts.Select(c => c.ResourceId).ToHashSet();
         var kinds = requested.Where(r => takenIds.Contains(r.Id)).Select(r => r.Kind).ToHashSet();
         var floors = requested.Select(r => r.FloorId).ToHashSet();
+        // Ordered before the costlier free check, so it runs only until enough alternatives are found.
         return candidates
-            .Where(r => kinds.Contains(r.Kind) && fits.Free([r], occurrences))
+            .Where(r => kinds.Contains(r.Kind))
             .OrderBy(r => floors.Contains(r.FloorId) ? 0 : 1)
             .ThenBy(r => r.Capacity)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .Where(r => fits.Free([r], occurrences))
             .Take(MaxAlternatives)
             .Select(r => new AlternativeResource(r.Id, r.Name, r.Capacity))
             .ToList();

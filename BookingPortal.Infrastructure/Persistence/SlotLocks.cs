@@ -14,9 +14,9 @@ namespace BookingPortal.Infrastructure.Persistence;
 public static class SlotLocks
 {
     /// <summary>
-    /// Saves the context's changes atomically with the given resources' allocations locked: a save of one resource's
-    /// allocations as a single implicit transaction whose trigger takes the lock, anything wider in a transaction that
-    /// takes all the locks, in order, first.
+    /// Saves the context's changes atomically with the given resources' allocations locked. A save touching one
+    /// resource goes as EF sends it (one batch runs as one implicit transaction) and the trigger takes the lock; a wider
+    /// one opens a transaction that takes all the locks, in order, first.
     /// </summary>
     public static async Task SaveAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
     {
