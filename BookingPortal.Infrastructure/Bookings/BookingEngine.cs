@@ -83,7 +83,7 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
         }
 
         db.ChangeTracker.Clear();
-        var details = await ConflictAdvisor.ExplainAsync(db, resources, location, range, command.AttendeeCount,
+        var details = await ConflictAdvisor.ExplainAsync(db, snapshots, resources, location, range, command.AttendeeCount,
             command.RequiredFeatures ?? [], null, now, ct);
         if (!command.JoinWaitlist || !details.CanJoinWaitlist)
         {
@@ -327,7 +327,7 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
         int attendeeCount, Guid bookingId, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await ConflictAdvisor.ExplainAsync(db, resources, location, range, attendeeCount, [], bookingId, now, ct);
+        return await ConflictAdvisor.ExplainAsync(db, snapshots, resources, location, range, attendeeCount, [], bookingId, now, ct);
     }
 
     private async Task<uint> CurrentVersionAsync(Guid bookingId, CancellationToken ct)

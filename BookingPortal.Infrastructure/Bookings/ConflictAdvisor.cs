@@ -2,6 +2,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -69,10 +70,10 @@ internal static class ConflictAdvisor
     /// Two round trips: the candidate alternatives, then every holding allocation of the requested resources and the
     /// candidates around the request. Losers of a race run this, so it stays cheap.
     /// </summary>
-    public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
+    public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId, DateTimeOffset now, CancellationToken ct)
     {
-        var (_, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, [range], shifted => [shifted],
+        var (_, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, snapshots, resources, location, [range], shifted => [shifted],
             attendeeCount, requiredFeatures, ignoreBookingId, now, ct);
         var canWait = conflicts.Count > 0 && conflicts.All(c => c.Kind == BlockerKind.Booking);
         return new ConflictDetails(conflicts, suggestions, alternatives, canWait);
@@ -83,11 +84,11 @@ internal static class ConflictAdvisor
     /// first-occurrence times at which every occurrence would be free (the request can be sent again with one of them),
     /// and resources free for every occurrence. A series never waits on the wait list.
     /// </summary>
-    public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
+    public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         IReadOnlyList<TimeRange> occurrences, Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures,
         DateTimeOffset now, CancellationToken ct)
     {
-        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, occurrences, layout,
+        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, snapshots, resources, location, occurrences, layout,
             attendeeCount, requiredFeatures, null, now, ct);
         return new SeriesConflict(clashing.Select(o => new OccurrenceRange(o.Start, o.End)).ToList(),
             new ConflictDetails(conflicts, suggestions, alternatives, CanJoinWaitlist: false));
@@ -95,11 +96,11 @@ internal static class ConflictAdvisor
 
     /// <param name="layout">The occurrences a request would have if its first one were the given range.</param>
     private static async Task<(List<TimeRange> Clashing, List<ConflictingRange> Conflicts, List<SuggestedSlot> Suggestions, List<AlternativeResource> Alternatives)>
-        ExplainOccurrencesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences,
+        ExplainOccurrencesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences,
             Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId,
             DateTimeOffset now, CancellationToken ct)
     {
-        var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
+        var candidates = await CandidatesAsync(db, snapshots, resources, location, attendeeCount, requiredFeatures, ct);
         // The requested resources around each occurrence, as far as a suggestion may shift it; an alternative only at
         // the occurrences themselves.
         var reach = SuggestionWindow + MaxBuffer;
@@ -153,15 +154,14 @@ internal static class ConflictAdvisor
     }
 
     /// <summary>Active resources of the requested kinds at the same place, big enough and equipped.</summary>
-    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, IReadOnlyCollection<Resource> requested, Location location,
-        int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
+    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> requested,
+        Location location, int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
     {
-        var kinds = requested.Select(r => r.Kind).Distinct().ToList();
-        var requestedIds = requested.Select(r => r.Id).ToList();
-        var candidates = await db.Resources.AsNoTracking()
-            .Where(r => r.LocationId == location.Id && r.IsActive && kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount)
-            .ToListAsync(ct);
-        return candidates.Where(r => r.HasFeatures(requiredFeatures)).ToList();
+        var kinds = requested.Select(r => r.Kind).ToHashSet();
+        var requestedIds = requested.Select(r => r.Id).ToHashSet();
+        return (await snapshots.ActiveAtAsync(db, location.Id, ct))
+            .Where(r => kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount && r.HasFeatures(requiredFeatures))
+            .ToList();
     }
 
     /// <summary>Candidates of the kinds that collided, free for every requested occurrence: same floor first, then the snuggest fit.</summary>
