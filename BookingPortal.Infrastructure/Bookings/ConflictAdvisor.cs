@@ -67,8 +67,9 @@ internal static class ConflictAdvisor
             .ToList();
 
     /// <summary>
-    /// Two round trips: the candidate alternatives, then every holding allocation of the requested resources and the
-    /// candidates around the request. Losers of a race run this, so it stays cheap.
+    /// One round trip, for the holding allocations of the requested resources around the request and of the candidate
+    /// alternatives at it; the candidates come from the location's cached resources. Losers of a race run this, so it
+    /// stays cheap.
     /// </summary>
     public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId, DateTimeOffset now, CancellationToken ct)
