@@ -5,14 +5,22 @@
 -- resources, because a trigger would take them in row order, and two such saves in opposite orders would deadlock.
 
 -- The one definition of the lock: its class ("BOOK" in ASCII) keeps it apart from other advisory locks such as the
--- migrator's, and keys are taken in ascending order so that writers locking several resources cannot wait in a cycle.
+-- migrator's. Plain SQL functions, which PostgreSQL inlines: the trigger runs for every holding row written, and a
+-- query per row (a loop over lock_slots) cost the raw insert in the benchmark about a fifth of its throughput.
+CREATE FUNCTION slot_lock_key(resource_id uuid) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtext(resource_id::text) $$;
+
+CREATE FUNCTION lock_slot(resource_id uuid) RETURNS void
+LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(1112493899, slot_lock_key(resource_id)) $$;
+
+-- Keys in ascending order, so that writers locking several resources cannot wait for each other in a cycle.
 CREATE FUNCTION lock_slots(resource_ids uuid[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    slot integer;
+    id uuid;
 BEGIN
-    FOR slot IN SELECT DISTINCT hashtext(id::text) FROM unnest(resource_ids) AS r(id) ORDER BY 1 LOOP
-        PERFORM pg_advisory_xact_lock(1112493899, slot);
+    FOR id IN SELECT r.id FROM unnest(resource_ids) AS r(id) ORDER BY slot_lock_key(r.id) LOOP
+        PERFORM lock_slot(id);
     END LOOP;
 END $$;
 
@@ -20,7 +28,7 @@ END $$;
 CREATE FUNCTION allocations_lock_slot() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM lock_slots(ARRAY[NEW.resource_id]);
+    PERFORM lock_slot(NEW.resource_id);
     RETURN NEW;
 END $$;
 
