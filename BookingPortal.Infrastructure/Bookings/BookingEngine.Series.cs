@@ -98,7 +98,7 @@ public sealed partial class BookingEngine
         }
 
         db.ChangeTracker.Clear();
-        var details = await ConflictAdvisor.ExplainSeriesAsync(db, resources, location, expansion.Occurrences,
+        var details = await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
             first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
         return new SeriesResult.Conflict(details);
     }

@@ -2,6 +2,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,24 +35,25 @@ internal static class ConflictAdvisor
     }
 
     /// <summary>
-    /// Holding allocations of these resources that meet any of the windows. A series' windows can be spread over a year
-    /// or more; asking per (resource, window) pair, which the allocations' GiST index answers, avoids one window
-    /// spanning them all, which would load every reservation in between.
+    /// Holding allocations that meet a window of their resource, for (resource, window) pairs. A series' windows can be
+    /// spread over a year or more, and alternatives only matter at the requested times: asking per pair, which the
+    /// allocations' GiST index answers, avoids one window spanning them all, which would load every reservation in
+    /// between (a race's losers each run this, so what they load is what they pay for).
     /// </summary>
-    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, IReadOnlyList<TimeRange> windows,
-        CancellationToken ct)
+    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyList<(Guid ResourceId, TimeRange Window)> pairs,
+        Guid? ignoreBookingId, CancellationToken ct)
     {
-        var ids = resourceIds.ToArray();
-        var starts = windows.Select(w => w.Start).ToArray();
-        var ends = windows.Select(w => w.End).ToArray();
+        var ids = pairs.Select(p => p.ResourceId).ToArray();
+        var starts = pairs.Select(p => p.Window.Start).ToArray();
+        var ends = pairs.Select(p => p.Window.End).ToArray();
+        var ignore = ignoreBookingId ?? Guid.Empty;
         return db.Allocations
             .FromSql($"""
                 SELECT * FROM allocations WHERE id IN (
                     SELECT a.id
-                    FROM unnest({ids}) AS r(id)
-                    CROSS JOIN unnest({starts}, {ends}) AS w(s, e)
-                    JOIN allocations a ON a.resource_id = r.id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
-                    WHERE a.holds)
+                    FROM unnest({ids}, {starts}, {ends}) AS w(resource_id, s, e)
+                    JOIN allocations a ON a.resource_id = w.resource_id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
+                    WHERE a.holds AND a.booking_id IS DISTINCT FROM {ignore})
                 """)
             .AsNoTracking()
             .ToListAsync(ct);
@@ -65,13 +67,14 @@ internal static class ConflictAdvisor
             .ToList();
 
     /// <summary>
-    /// Two round trips: the candidate alternatives, then every holding allocation of the requested resources and the
-    /// candidates around the request. Losers of a race run this, so it stays cheap.
+    /// One round trip, for the holding allocations of the requested resources around the request and of the candidate
+    /// alternatives at it; the candidates come from the location's cached resources. Losers of a race run this, so it
+    /// stays cheap.
     /// </summary>
-    public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
+    public static async Task<ConflictDetails> ExplainAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         TimeRange range, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId, DateTimeOffset now, CancellationToken ct)
     {
-        var (_, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, [range], shifted => [shifted],
+        var (_, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, snapshots, resources, location, [range], shifted => [shifted],
             attendeeCount, requiredFeatures, ignoreBookingId, now, ct);
         var canWait = conflicts.Count > 0 && conflicts.All(c => c.Kind == BlockerKind.Booking);
         return new ConflictDetails(conflicts, suggestions, alternatives, canWait);
@@ -82,11 +85,11 @@ internal static class ConflictAdvisor
     /// first-occurrence times at which every occurrence would be free (the request can be sent again with one of them),
     /// and resources free for every occurrence. A series never waits on the wait list.
     /// </summary>
-    public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location,
+    public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         IReadOnlyList<TimeRange> occurrences, Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures,
         DateTimeOffset now, CancellationToken ct)
     {
-        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, resources, location, occurrences, layout,
+        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, snapshots, resources, location, occurrences, layout,
             attendeeCount, requiredFeatures, null, now, ct);
         return new SeriesConflict(clashing.Select(o => new OccurrenceRange(o.Start, o.End)).ToList(),
             new ConflictDetails(conflicts, suggestions, alternatives, CanJoinWaitlist: false));
@@ -94,16 +97,18 @@ internal static class ConflictAdvisor
 
     /// <param name="layout">The occurrences a request would have if its first one were the given range.</param>
     private static async Task<(List<TimeRange> Clashing, List<ConflictingRange> Conflicts, List<SuggestedSlot> Suggestions, List<AlternativeResource> Alternatives)>
-        ExplainOccurrencesAsync(BookingDbContext db, IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences,
+        ExplainOccurrencesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences,
             Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures, Guid? ignoreBookingId,
             DateTimeOffset now, CancellationToken ct)
     {
-        var candidates = await CandidatesAsync(db, resources, location, attendeeCount, requiredFeatures, ct);
+        var candidates = await CandidatesAsync(db, snapshots, resources, location, attendeeCount, requiredFeatures, ct);
+        // The requested resources around each occurrence, as far as a suggestion may shift it; an alternative only at
+        // the occurrences themselves.
         var reach = SuggestionWindow + MaxBuffer;
-        var ids = resources.Select(r => r.Id).Concat(candidates.Select(c => c.Id)).ToList();
-        var holding = occurrences.Count == 1
-            ? await HoldingAsync(db, ids, occurrences[0].Widen(reach, reach), ignoreBookingId, ct)
-            : await HoldingAsync(db, ids, occurrences.Select(o => o.Widen(reach, reach)).ToList(), ct);
+        var pairs = occurrences.SelectMany(o => resources.Select(r => (r.Id, o.Widen(reach, reach)))
+                .Concat(candidates.Select(c => (c.Id, c.BlockedRangeFor(o)))))
+            .ToList();
+        var holding = await HoldingAsync(db, pairs, ignoreBookingId, ct);
 
         var clashing = occurrences.Where(o => Collisions(resources, o, holding).Count > 0).ToList();
         var conflicts = clashing.SelectMany(o => Collisions(resources, o, holding))
@@ -150,15 +155,14 @@ internal static class ConflictAdvisor
     }
 
     /// <summary>Active resources of the requested kinds at the same place, big enough and equipped.</summary>
-    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, IReadOnlyCollection<Resource> requested, Location location,
-        int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
+    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> requested,
+        Location location, int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
     {
-        var kinds = requested.Select(r => r.Kind).Distinct().ToList();
-        var requestedIds = requested.Select(r => r.Id).ToList();
-        var candidates = await db.Resources.AsNoTracking()
-            .Where(r => r.LocationId == location.Id && r.IsActive && kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount)
-            .ToListAsync(ct);
-        return candidates.Where(r => r.HasFeatures(requiredFeatures)).ToList();
+        var kinds = requested.Select(r => r.Kind).ToHashSet();
+        var requestedIds = requested.Select(r => r.Id).ToHashSet();
+        return (await snapshots.ActiveAtAsync(db, location.Id, ct))
+            .Where(r => kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount && r.HasFeatures(requiredFeatures))
+            .ToList();
     }
 
     /// <summary>Candidates of the kinds that collided, free for every requested occurrence: same floor first, then the snuggest fit.</summary>
@@ -168,11 +172,13 @@ internal static class ConflictAdvisor
         var takenIds = conflicts.Select(c => c.ResourceId).ToHashSet();
         var kinds = requested.Where(r => takenIds.Contains(r.Id)).Select(r => r.Kind).ToHashSet();
         var floors = requested.Select(r => r.FloorId).ToHashSet();
+        // Ordered before the costlier free check, so it runs only until enough alternatives are found.
         return candidates
-            .Where(r => kinds.Contains(r.Kind) && fits.Free([r], occurrences))
+            .Where(r => kinds.Contains(r.Kind))
             .OrderBy(r => floors.Contains(r.FloorId) ? 0 : 1)
             .ThenBy(r => r.Capacity)
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .Where(r => fits.Free([r], occurrences))
             .Take(MaxAlternatives)
             .Select(r => new AlternativeResource(r.Id, r.Name, r.Capacity))
             .ToList();

@@ -72,6 +72,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
         var resource = New(definition, definition.Name!, shape);
         db.Resources.Add(resource);
         await db.SaveChangesAsync(ct);
+        snapshots.Forget(resource.Id);
         return new AdminResult<ResourceView>.Ok(ResourceView.Of(resource));
     }
 
@@ -126,6 +127,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
         var resources = names.Select((name, i) => New(template, name, cells[i])).ToList();
         db.Resources.AddRange(resources);
         await db.SaveChangesAsync(ct);
+        resources.ForEach(r => snapshots.Forget(r.Id));
         return new AdminResult<IReadOnlyList<ResourceView>>.Ok(resources.Select(ResourceView.Of).ToList());
     }
 

@@ -16,6 +16,8 @@ public sealed class ResourceSnapshots(IMemoryCache cache)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
+    private long _generation;
+
     public async Task<(List<Resource> Resources, Location? Location)> GetAsync(BookingDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         if (ids.Count == 0)
@@ -37,7 +39,30 @@ public sealed class ResourceSnapshots(IMemoryCache cache)
         return (cached.Select(c => c.Resource).ToList(), cached[0].Location);
     }
 
-    public void Forget(Guid resourceId) => cache.Remove(Key(resourceId));
+    /// <summary>
+    /// The active resources of a location, which a refused request's alternatives are chosen from. Every loser of a
+    /// race needs them at once, so they are cached like single resources; any resource change on this instance
+    /// forgets every location's list, since a new or edited resource's old location is not known here.
+    /// </summary>
+    public async Task<List<Resource>> ActiveAtAsync(BookingDbContext db, Guid locationId, CancellationToken ct)
+    {
+        var key = $"location:{locationId}:{Interlocked.Read(ref _generation)}";
+        if (cache.TryGetValue(key, out List<Resource>? active))
+        {
+            return active!;
+        }
+
+        active = await db.Resources.AsNoTracking().Where(r => r.LocationId == locationId && r.IsActive).ToListAsync(ct);
+        cache.Set(key, active, Lifetime);
+        return active;
+    }
+
+    /// <summary>A resource was created or changed here: the next requests read it, and every location's list, afresh.</summary>
+    public void Forget(Guid resourceId)
+    {
+        cache.Remove(Key(resourceId));
+        Interlocked.Increment(ref _generation);
+    }
 
     private async Task<(List<Resource> Resources, Location? Location)> LoadAsync(BookingDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {

@@ -5,21 +5,30 @@ namespace BookingPortal.Infrastructure.Persistence;
 /// <summary>
 /// Writers that insert overlapping allocations at the same moment each find the other's uncommitted row in the
 /// exclusion check and wait for it; with many racers those waits form cycles that PostgreSQL only breaks after its
-/// deadlock timeout, one victim per second. Taking a lock per resource first, in one global order, makes racers for a
-/// resource queue instead, so each loser meets a committed winner and fails fast with 23P01. The lock only orders the
-/// writers: the constraint still decides (ADR 003).
+/// deadlock timeout, one victim per second. A lock per resource, in one global order, makes racers for a resource
+/// queue instead, so each loser meets a committed winner and fails fast with 23P01. The lock only orders the writers:
+/// the constraint still decides (ADR 003). The database defines the lock (<c>lock_slots</c>, migration 0008) and
+/// takes it itself for every holding allocation written; this class takes the same locks ahead of saves that touch
+/// several resources, where the trigger's row order would not be the global one.
 /// </summary>
 public static class SlotLocks
 {
-    // First half of the two-part advisory lock key ("BOOK" in ASCII), so these locks cannot collide with other
-    // advisory locks such as the migrator's.
-    private const int LockClass = 0x424F4F4B;
-
-    /// <summary>Saves the context's changes in one transaction that first locks the given resources' allocations.</summary>
+    /// <summary>
+    /// Saves the context's changes atomically with the given resources' allocations locked. A save touching one
+    /// resource goes as EF sends it (one batch runs as one implicit transaction) and the trigger takes the lock; a wider
+    /// one opens a transaction that takes all the locks, in order, first.
+    /// </summary>
     public static async Task SaveAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
     {
+        var ids = resourceIds.Distinct().ToArray();
+        if (ids.Length <= 1)
+        {
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(db, resourceIds, ct);
+        await LockAsync(db, ids, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
@@ -30,16 +39,7 @@ public static class SlotLocks
     /// </summary>
     public static async Task LockAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
     {
-        var keys = resourceIds.Select(KeyOf).Distinct().Order().ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"SELECT pg_advisory_xact_lock({LockClass}, key) FROM unnest({keys}) WITH ORDINALITY AS k(key, n) ORDER BY n", ct);
-    }
-
-    private static int KeyOf(Guid resourceId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        resourceId.TryWriteBytes(bytes);
-        return BitConverter.ToInt32(bytes[..4]) ^ BitConverter.ToInt32(bytes[4..8])
-            ^ BitConverter.ToInt32(bytes[8..12]) ^ BitConverter.ToInt32(bytes[12..]);
+        var ids = resourceIds.Distinct().ToArray();
+        await db.Database.ExecuteSqlAsync($"SELECT lock_slots({ids})", ct);
     }
 }

@@ -14,8 +14,8 @@ internal sealed class RawBookingWriter(NpgsqlDataSource dataSource)
 {
     private const string InsertBooking = """
         INSERT INTO bookings (id, owner_id, owner_email, title, attendee_count, start_utc, end_utc, status, series_id,
-                              idempotency_key, request_hash, created_at, checked_in_at, status_reason)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                              idempotency_key, request_hash, created_at, checked_in_at, revision, status_reason)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
         RETURNING xmin
         """;
 
@@ -45,7 +45,7 @@ internal sealed class RawBookingWriter(NpgsqlDataSource dataSource)
                 Command(InsertBooking,
                     Value(bookingId), Value(owner.UserId), Value(owner.Email), Value(title), Value(attendeeCount), Value(range.Start),
                     Value(range.End), Value(status), Null(NpgsqlDbType.Uuid), Null(NpgsqlDbType.Text), Null(NpgsqlDbType.Text),
-                    Value(now), Null(NpgsqlDbType.TimestampTz), Null(NpgsqlDbType.Text)),
+                    Value(now), Null(NpgsqlDbType.TimestampTz), Value(1), Null(NpgsqlDbType.Text)),
                 Command(InsertAllocation,
                     Value(Guid.CreateVersion7()), Value(resource.Id), Value(bookingId), Null(NpgsqlDbType.Uuid), Value(blocked.Start),
                     Value(blocked.End), Value(true)),
