@@ -19,20 +19,8 @@ internal static class ConflictAdvisor
 
     /// <summary>Holding allocations of these resources whose blocked range meets the window.</summary>
     public static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, TimeRange window,
-        Guid? ignoreBookingId, CancellationToken ct)
-    {
-        var ids = resourceIds.ToArray();
-        var ignore = ignoreBookingId ?? Guid.Empty;
-        return db.Allocations
-            .FromSql($"""
-                SELECT * FROM allocations
-                WHERE resource_id = ANY({ids}) AND holds
-                  AND blocked_range && tstzrange({window.Start}, {window.End}, '[)')
-                  AND booking_id IS DISTINCT FROM {ignore}
-                """)
-            .AsNoTracking()
-            .ToListAsync(ct);
-    }
+        Guid? ignoreBookingId, CancellationToken ct) =>
+        HoldingAsync(db, resourceIds.Select(id => (id, window)).ToList(), ignoreBookingId, ct);
 
     /// <summary>
     /// Holding allocations that meet a window of their resource, for (resource, window) pairs. A series' windows can be
