@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Calendars.Feeds;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Displays;
@@ -41,6 +42,8 @@ public static class DependencyInjection
         services.AddSingleton<FloorplanQueries>();
         services.AddSingleton<FloorplanEditing>();
         services.AddSingleton<DisplayLinks>();
+        services.AddSingleton<CalendarFeeds>();
+        services.AddSingleton<CalendarFeedLinks>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;

@@ -32,6 +32,8 @@ public sealed class Booking : AggregateRoot
         IdempotencyKey = idempotencyKey;
         RequestHash = requestHash;
         SeriesId = seriesId;
+        OccurrenceStart = seriesId is null ? null : range.Start;
+        ChangedAt = now;
     }
 
     public Guid Id { get; private set; }
@@ -50,6 +52,15 @@ public sealed class Booking : AggregateRoot
 
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? CheckedInAt { get; private set; }
+
+    /// <summary>
+    /// Where a series member was first laid out: it names the occurrence for calendar apps (iCalendar's RECURRENCE-ID)
+    /// after the booking itself has been moved. Null outside a series.
+    /// </summary>
+    public DateTimeOffset? OccurrenceStart { get; private set; }
+
+    /// <summary>When anything about the booking last changed (calendar feeds publish it as LAST-MODIFIED).</summary>
+    public DateTimeOffset ChangedAt { get; private set; }
 
     /// <summary>
     /// How many changes the booking has seen. Counting makes every change rewrite the booking row, a move to other
@@ -257,6 +268,7 @@ public sealed class Booking : AggregateRoot
     private void Record(DateTimeOffset now, string actorId, string action, BookingStatus? from, BookingStatus to, string? detail)
     {
         Revision++;
+        ChangedAt = now;
         _history.Add(new BookingHistoryEntry(Id, now, actorId, action, from, to, detail));
     }
 

@@ -80,6 +80,7 @@ public sealed partial class BookingEngine
                 i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
             .ToList();
         db.Bookings.AddRange(bookings);
+        db.Set<BookingSeries>().Add(BookingSeries.Of(seriesId, recurrence, expansion.Occurrences[0], location.TimeZoneId, now));
         try
         {
             await SlotLocks.SaveAsync(db, resourceIds, ct);

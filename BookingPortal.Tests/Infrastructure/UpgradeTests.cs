@@ -41,11 +41,13 @@ public class UpgradeTests
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var check = new NpgsqlCommand("SELECT title, revision FROM bookings", connection);
+        await using var check = new NpgsqlCommand("SELECT title, revision, changed_at FROM bookings", connection);
         await using var reader = await check.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal("Kept", reader.GetString(0));
         Assert.Equal(2, reader.GetInt32(1));
+        // Calendar feeds publish it as LAST-MODIFIED: the time of the booking's latest change, taken from its history.
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 8, 0, 0, TimeSpan.Zero), reader.GetFieldValue<DateTimeOffset>(2));
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -28,5 +28,6 @@ internal static class ApiSetup
         secured.MapBookings();
         secured.MapNotifications();
         secured.MapEvents();
+        api.MapCalendarFeeds(secured);
     }
 }

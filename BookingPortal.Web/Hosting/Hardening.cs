@@ -23,8 +23,9 @@ public static class Hardening
         services.AddOptions<RateLimitingOptions>()
             .BindConfiguration(RateLimitingOptions.Section)
             .Validate(o => o.PerUser.PermitLimit > 0 && o.PerUser.WindowSeconds > 0
-                           && o.PerIp.PermitLimit > 0 && o.PerIp.WindowSeconds > 0,
-                "RateLimiting:PerUser and RateLimiting:PerIp need a positive PermitLimit and WindowSeconds.")
+                           && o.PerIp.PermitLimit > 0 && o.PerIp.WindowSeconds > 0
+                           && o.Feeds.PermitLimit > 0 && o.Feeds.WindowSeconds > 0,
+                "RateLimiting:PerUser, PerIp and Feeds need a positive PermitLimit and WindowSeconds.")
             .ValidateOnStart();
         services.AddOptions<RequestLimitOptions>()
             .BindConfiguration(RequestLimitOptions.Section)
@@ -36,6 +37,7 @@ public static class Hardening
                 kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
 
         services.AddSingleton<WritesRateLimitPolicy>();
+        services.AddSingleton<FeedReadLimiter>();
         services.AddRateLimiter(options => options.OnRejected = OnRejectedAsync);
         services.AddOptions<RateLimiterOptions>()
             .Configure<WritesRateLimitPolicy>((options, policy) => options.AddPolicy(RateLimitPolicies.Writes, policy));

@@ -16,6 +16,12 @@ public sealed class RateLimitingOptions
 
     /// <summary>Per client address; higher than per user because an office NAT puts many users behind one IP.</summary>
     public WindowLimit PerIp { get; set; } = new() { PermitLimit = 300, WindowSeconds = 10 };
+
+    /// <summary>
+    /// Reads of one calendar feed, per subscription link (or per user with a bearer token). Calendar apps poll every few
+    /// minutes at most; 30 per 10 minutes leaves room for several devices on one link and stops a leaked link being scraped.
+    /// </summary>
+    public WindowLimit Feeds { get; set; } = new() { PermitLimit = 30, WindowSeconds = 600 };
 }
 
 public sealed class WindowLimit

@@ -16,6 +16,7 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         builder.Property(b => b.Title).IsRequired();
         builder.Property(b => b.Start).HasColumnName("start_utc");
         builder.Property(b => b.End).HasColumnName("end_utc");
+        builder.Property(b => b.OccurrenceStart).HasColumnName("occurrence_start_utc");
         builder.Property(b => b.Status).HasConversion<string>().IsRequired();
         builder.Property(b => b.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.HasIndex(b => new { b.OwnerId, b.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");

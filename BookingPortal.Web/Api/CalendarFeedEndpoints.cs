@@ -1,0 +1,231 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BookingPortal.Domain.Common;
+using BookingPortal.Infrastructure.Calendars.Feeds;
+using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Net.Http.Headers;
+
+namespace BookingPortal.Web.Api;
+
+/// <summary>
+/// iCalendar feeds for calendar apps (ADR 012): with the bearer token, or with a secret subscription link
+/// (<c>?token=</c>) because calendar apps cannot send headers. A wrong or revoked link answers 404 like an unknown feed.
+/// </summary>
+internal static class CalendarFeedEndpoints
+{
+    public const string CalendarContentType = "text/calendar; charset=utf-8";
+
+    /// <summary>Calendar apps poll; five minutes keeps a phone from asking every few seconds without hiding a change for long.</summary>
+    private const string CacheControl = "private, max-age=300";
+
+    public sealed record CreateLinkBody(string? Feed, Guid? TargetId);
+
+    public sealed record FeedLinkAnswer(Guid Id, string Feed, Guid? TargetId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
+        string Path);
+
+    /// <summary>The new link's secret appears in this answer only: <c>url</c> and <c>webcalUrl</c> carry it.</summary>
+    public sealed record CreatedLinkAnswer(FeedLinkAnswer Link, string Token, string Url, string WebcalUrl);
+
+    public static void MapCalendarFeeds(this RouteGroupBuilder api, RouteGroupBuilder secured)
+    {
+        var feeds = api.MapGroup("").WithTags("Calendar feeds");
+        feeds.MapGet("/me/calendar.ics", (HttpContext http, string? token, string? from, string? to) =>
+                ServeAsync(http, FeedKind.Mine, null, token, from, to))
+            .WithName("GetMyCalendar")
+            .WithSummary("The caller's bookings as an iCalendar feed (bearer token, or ?token= of a subscription link)");
+        feeds.MapGet("/resources/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
+                ServeAsync(http, FeedKind.Resource, id, token, from, to))
+            .WithName("GetResourceCalendar")
+            .WithSummary("One resource's bookings and maintenance; other people's bookings read \"Busy\" unless the caller looks after the location");
+        feeds.MapGet("/locations/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
+                ServeAsync(http, FeedKind.Location, id, token, from, to))
+            .WithName("GetLocationCalendar")
+            .WithSummary("Every booking and maintenance block of a location (its operators and admins)");
+        var links = secured.MapGroup("/me/calendar-links").WithTags("Calendar feeds");
+        links.MapGet("/", async (HttpContext http, CalendarFeedLinks store) =>
+                TypedResults.Ok((await store.ListAsync(http.User.ToActor().UserId, http.RequestAborted)).Select(Answer).ToList()))
+            .WithName("ListCalendarLinks")
+            .WithSummary("The caller's live subscription links (their secrets are not shown again)")
+            .Produces<List<FeedLinkAnswer>>();
+        links.MapPost("/", CreateLinkAsync)
+            .WithName("CreateCalendarLink")
+            .WithSummary("A secret subscription link for one feed; replaces the caller's previous link for that feed")
+            .Accepts<CreateLinkBody>("application/json")
+            .Produces<CreatedLinkAnswer>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .RequireWriteLimits();
+        links.MapDelete("/{id:guid}", async (Guid id, HttpContext http, CalendarFeedLinks store) =>
+                await store.RevokeAsync(http.User.ToActor().UserId, id, http.RequestAborted)
+                    ? TypedResults.NoContent()
+                    : Problems.NotFound("The subscription link"))
+            .WithName("RevokeCalendarLink")
+            .WithSummary("Revoke a subscription link: calendar apps using it get 404 from then on")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireWriteLimits();
+    }
+
+    /// <summary>The address of a feed, relative to the site: what a link's secret is appended to.</summary>
+    public static string PathOf(FeedKind feed, Guid? targetId) => feed switch
+    {
+        FeedKind.Mine => "/api/me/calendar.ics",
+        FeedKind.Resource => $"/api/resources/{targetId}/calendar.ics",
+        _ => $"/api/locations/{targetId}/calendar.ics",
+    };
+
+    /// <summary>The full https and webcal addresses of a link, for the page that shows it once.</summary>
+    public static (string Url, string WebcalUrl) AddressesOf(HttpRequest request, FeedKind feed, Guid? targetId, string token)
+    {
+        var hostAndPath = $"{request.Host}{request.PathBase}{PathOf(feed, targetId)}?token={Uri.EscapeDataString(token)}";
+        return ($"{request.Scheme}://{hostAndPath}", $"webcal://{hostAndPath}");
+    }
+
+    private static async Task<IResult> CreateLinkAsync(HttpContext http, CalendarFeedLinks store)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateLinkBody>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        FeedKind? feed = Enum.TryParse<FeedKind>(body!.Feed, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(body.Feed, out _)
+            ? parsed
+            : null;
+        if (feed is null && body.Feed is not null)
+        {
+            return Problems.Validation("feed", "The feed is mine, resource or location.");
+        }
+
+        return await store.CreateAsync(http.User.ToActor(), feed, body.TargetId, http.RequestAborted) switch
+        {
+            AdminResult<CreatedFeedLink>.Ok(var created) => Created(http.Request, created),
+            AdminResult<CreatedFeedLink>.Invalid(var errors) => Problems.Validation(errors),
+            _ => Problems.NotFound("The feed"),
+        };
+    }
+
+    private static IResult Created(HttpRequest request, CreatedFeedLink created)
+    {
+        var (url, webcal) = AddressesOf(request, created.Link.Feed, created.Link.TargetId, created.Token);
+        return TypedResults.Created($"/api/me/calendar-links/{created.Link.Id}", new CreatedLinkAnswer(Answer(created.Link), created.Token, url, webcal));
+    }
+
+    private static FeedLinkAnswer Answer(FeedLinkView link) =>
+        new(link.Id, link.Feed.ToString().ToLowerInvariant(), link.TargetId, link.Name, link.CreatedAt, link.LastUsedAt, PathOf(link.Feed, link.TargetId));
+
+    private static async Task<IResult> ServeAsync(HttpContext http, FeedKind feed, Guid? targetId, string? token, string? from, string? to)
+    {
+        var services = http.RequestServices;
+        Actor reader;
+        string limitKey;
+        var byLink = http.Request.Query.ContainsKey("token");
+        if (byLink)
+        {
+            var opened = await services.GetRequiredService<CalendarFeedLinks>().OpenAsync(token, http.RequestAborted);
+            if (opened is null || opened.Feed != feed || opened.TargetId != targetId)
+            {
+                return Problems.NotFound("The calendar");
+            }
+
+            reader = opened.Reader;
+            limitKey = "link:" + opened.LinkId;
+        }
+        else
+        {
+            var signedIn = await http.AuthenticateAsync(IdentityConstants.BearerScheme);
+            if (!signedIn.Succeeded || signedIn.Principal is not { } principal)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return TypedResults.Problem("Send the bearer token, or open the feed through a subscription link (?token=).",
+                    statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            }
+
+            reader = principal.ToActor();
+            limitKey = "user:" + reader.UserId;
+        }
+
+        if (services.GetRequiredService<FeedReadLimiter>().TryEnter(limitKey) is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem($"This feed was read too often; retry after {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests");
+        }
+
+        var (window, errors) = WindowOf(http, from, to);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors.ToDictionary());
+        }
+
+        var feeds = services.GetRequiredService<CalendarFeeds>();
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        Uri Page(Guid bookingId) => new($"{baseUrl}/bookings?booking={bookingId}");
+        var result = feed switch
+        {
+            FeedKind.Mine => await feeds.MineAsync(reader, window, Page, http.RequestAborted),
+            FeedKind.Resource => await feeds.ResourceAsync(reader, targetId!.Value, window, Page, http.RequestAborted),
+            _ => await feeds.LocationAsync(reader, targetId!.Value, window, Page, http.RequestAborted),
+        };
+        return result switch
+        {
+            FeedResult.Ok ok => Calendar(http, ok),
+            // Through a link, a feed its owner may no longer read looks like no feed at all.
+            FeedResult.Forbidden forbidden when !byLink => Problems.Forbidden(forbidden.Reason),
+            _ => Problems.NotFound("The calendar"),
+        };
+    }
+
+    private static (FeedWindow Window, ValidationErrors Errors) WindowOf(HttpContext http, string? from, string? to)
+    {
+        var query = new QueryReader(http.Request);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var standard = FeedWindow.Around(now);
+        var start = query.Instant("from") ?? (to is null ? standard.From : null);
+        var end = query.Instant("to") ?? (from is null ? standard.To : null);
+        if (query.Errors.IsEmpty)
+        {
+            start ??= end!.Value - (standard.To - standard.From);
+            end ??= start.Value + (standard.To - standard.From);
+            if (end <= start)
+            {
+                query.Errors.Add("to", "'to' must be after 'from'.");
+            }
+            else if (end - start > FeedWindow.Longest)
+            {
+                query.Errors.Add("to", $"A feed covers at most {FeedWindow.Longest.TotalDays:0} days; ask for a shorter window.");
+            }
+        }
+
+        return (new FeedWindow(start ?? standard.From, end ?? standard.To), query.Errors);
+    }
+
+    private static IResult Calendar(HttpContext http, FeedResult.Ok feed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(feed.Text);
+        var etag = new EntityTagHeaderValue($"\"{Base64Url.EncodeToString(SHA256.HashData(bytes))[..27]}\"");
+        var headers = http.Response.Headers;
+        headers.ETag = etag.ToString();
+        headers.CacheControl = CacheControl;
+        var asked = http.Request.GetTypedHeaders().IfNoneMatch;
+        if (asked.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var disposition = new ContentDispositionHeaderValue("inline");
+        disposition.SetHttpFileName(FileNameOf(feed.Name));
+        headers.ContentDisposition = disposition.ToString();
+        return TypedResults.Bytes(bytes, CalendarContentType);
+    }
+
+    internal static string FileNameOf(string name)
+    {
+        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        return (safe.Length == 0 ? "calendar" : safe[..Math.Min(safe.Length, 60)]) + ".ics";
+    }
+}
