@@ -95,6 +95,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapBookingApi();
 app.MapAccountEndpoints();
 app.MapFloorPlanImages();
+app.MapBookingCalendarDownload();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -23,12 +23,17 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "POST /api/bookings/{id}/cancel", "POST /api/bookings/{id}/check-in", "POST /api/bookings/{id}/approve",
             "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending",
             "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",
+            "GET /api/me/calendar.ics", "GET /api/resources/{id}/calendar.ics", "GET /api/locations/{id}/calendar.ics",
+            "GET /api/me/calendar-links", "POST /api/me/calendar-links", "DELETE /api/me/calendar-links/{id}",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);
         Assert.Contains("412", operations["PATCH /api/bookings/{id}"]);
         Assert.Superset(new HashSet<string> { "200", "400", "403", "404", "409", "412" }, operations["POST /api/bookings/{id}/cancel"]);
         Assert.All(operations.Where(o => !o.Key.Contains("/auth/")), o => Assert.Contains("401", o.Value));
+        Assert.Superset(new HashSet<string> { "200", "304", "400", "401", "403", "404", "429" }, operations["GET /api/locations/{id}/calendar.ics"]);
+        Assert.Superset(new HashSet<string> { "201", "400", "429" }, operations["POST /api/me/calendar-links"]);
+        Assert.Superset(new HashSet<string> { "204", "404" }, operations["DELETE /api/me/calendar-links/{id}"]);
     }
 
     [Fact]

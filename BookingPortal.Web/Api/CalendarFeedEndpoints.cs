@@ -36,16 +36,20 @@ internal static class CalendarFeedEndpoints
         var feeds = api.MapGroup("").WithTags("Calendar feeds");
         feeds.MapGet("/me/calendar.ics", (HttpContext http, string? token, string? from, string? to) =>
                 ServeAsync(http, FeedKind.Mine, null, token, from, to))
+            .ProducesFeed()
             .WithName("GetMyCalendar")
             .WithSummary("The caller's bookings as an iCalendar feed (bearer token, or ?token= of a subscription link)");
         feeds.MapGet("/resources/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
                 ServeAsync(http, FeedKind.Resource, id, token, from, to))
+            .ProducesFeed()
             .WithName("GetResourceCalendar")
             .WithSummary("One resource's bookings and maintenance; other people's bookings read \"Busy\" unless the caller looks after the location");
         feeds.MapGet("/locations/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
                 ServeAsync(http, FeedKind.Location, id, token, from, to))
+            .ProducesFeed()
             .WithName("GetLocationCalendar")
-            .WithSummary("Every booking and maintenance block of a location (its operators and admins)");
+            .WithSummary("Every booking and maintenance block of a location (its operators and admins)")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         var links = secured.MapGroup("/me/calendar-links").WithTags("Calendar feeds");
         links.MapGet("/", async (HttpContext http, CalendarFeedLinks store) =>
                 TypedResults.Ok((await store.ListAsync(http.User.ToActor().UserId, http.RequestAborted)).Select(Answer).ToList()))
@@ -69,6 +73,26 @@ internal static class CalendarFeedEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireWriteLimits();
     }
+
+    /// <summary>
+    /// "Add to calendar" on the booking screens: the signed-in person's cookie, not a bearer token, since a browser
+    /// follows the link. The file holds the booking (or its whole series) with the UID the feeds and invitations use.
+    /// </summary>
+    public static void MapBookingCalendarDownload(this WebApplication app) =>
+        app.MapGet("/bookings/{id:guid}/calendar.ics", async (Guid id, HttpContext http, CalendarFeeds feeds) =>
+                await feeds.BookingAsync(http.User.ToActor(), id, BookingPageOf(http), http.RequestAborted) is FeedResult.Ok ok
+                    ? Calendar(http, ok, "attachment")
+                    : Results.NotFound())
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+
+    private static RouteHandlerBuilder ProducesFeed(this RouteHandlerBuilder endpoint) => endpoint
+        .Produces(StatusCodes.Status200OK, contentType: "text/calendar")
+        .Produces(StatusCodes.Status304NotModified)
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     /// <summary>The address of a feed, relative to the site: what a link's secret is appended to.</summary>
     public static string PathOf(FeedKind feed, Guid? targetId) => feed switch
@@ -163,21 +187,27 @@ internal static class CalendarFeedEndpoints
         }
 
         var feeds = services.GetRequiredService<CalendarFeeds>();
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-        Uri Page(Guid bookingId) => new($"{baseUrl}/bookings?booking={bookingId}");
+        var page = BookingPageOf(http);
         var result = feed switch
         {
-            FeedKind.Mine => await feeds.MineAsync(reader, window, Page, http.RequestAborted),
-            FeedKind.Resource => await feeds.ResourceAsync(reader, targetId!.Value, window, Page, http.RequestAborted),
-            _ => await feeds.LocationAsync(reader, targetId!.Value, window, Page, http.RequestAborted),
+            FeedKind.Mine => await feeds.MineAsync(reader, window, page, http.RequestAborted),
+            FeedKind.Resource => await feeds.ResourceAsync(reader, targetId!.Value, window, page, http.RequestAborted),
+            _ => await feeds.LocationAsync(reader, targetId!.Value, window, page, http.RequestAborted),
         };
         return result switch
         {
-            FeedResult.Ok ok => Calendar(http, ok),
+            FeedResult.Ok ok => Calendar(http, ok, "inline"),
             // Through a link, a feed its owner may no longer read looks like no feed at all.
             FeedResult.Forbidden forbidden when !byLink => Problems.Forbidden(forbidden.Reason),
             _ => Problems.NotFound("The calendar"),
         };
+    }
+
+    /// <summary>Where an event's URL leads: the owner's booking list, which is where a booking is changed or cancelled.</summary>
+    private static Func<Guid, Uri> BookingPageOf(HttpContext http)
+    {
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        return bookingId => new Uri($"{baseUrl}/bookings?booking={bookingId}");
     }
 
     private static (FeedWindow Window, ValidationErrors Errors) WindowOf(HttpContext http, string? from, string? to)
@@ -204,7 +234,7 @@ internal static class CalendarFeedEndpoints
         return (new FeedWindow(start ?? standard.From, end ?? standard.To), query.Errors);
     }
 
-    private static IResult Calendar(HttpContext http, FeedResult.Ok feed)
+    private static IResult Calendar(HttpContext http, FeedResult.Ok feed, string disposition)
     {
         var bytes = Encoding.UTF8.GetBytes(feed.Text);
         var etag = new EntityTagHeaderValue($"\"{Base64Url.EncodeToString(SHA256.HashData(bytes))[..27]}\"");
@@ -217,9 +247,9 @@ internal static class CalendarFeedEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var disposition = new ContentDispositionHeaderValue("inline");
-        disposition.SetHttpFileName(FileNameOf(feed.Name));
-        headers.ContentDisposition = disposition.ToString();
+        var file = new ContentDispositionHeaderValue(disposition);
+        file.SetHttpFileName(FileNameOf(feed.Name));
+        headers.ContentDisposition = file.ToString();
         return TypedResults.Bytes(bytes, CalendarContentType);
     }
 

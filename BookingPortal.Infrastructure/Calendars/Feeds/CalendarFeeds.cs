@@ -87,6 +87,35 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
         return new FeedResult.Ok(name, await WriteAsync(db, name, rows, blocks, reader, bookingPage, ct));
     }
 
+    /// <summary>
+    /// One booking to add to a calendar by hand ("Add to calendar"): a member of a series comes with the whole series,
+    /// since calendar apps know it as one repeating event with one UID.
+    /// </summary>
+    public async Task<FeedResult> BookingAsync(Actor reader, Guid bookingId, Func<Guid, Uri>? bookingPage, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var booking = await db.Bookings.AsNoTracking().Where(b => b.Id == bookingId)
+            .Select(b => new
+            {
+                b.Title,
+                b.SeriesId,
+                b.OwnerId,
+                Locations = b.Allocations.Join(db.Resources, a => a.ResourceId, r => r.Id, (_, r) => r.LocationId).ToList(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (booking is null)
+        {
+            return new FeedResult.NotFound();
+        }
+
+        var seriesId = booking.SeriesId is { } id && await db.Set<BookingSeries>().AnyAsync(s => s.Id == id, ct) ? id : (Guid?)null;
+        var scope = seriesId is null ? db.Bookings.Where(b => b.Id == bookingId) : db.Bookings.Where(b => b.SeriesId == seriesId);
+        var rows = await Project(scope).ToListAsync(ct);
+        var text = await WriteAsync(db, booking.Title, rows, [], reader, bookingPage, ct);
+        var visible = booking.OwnerId == reader.UserId || booking.Locations.All(reader.OperatesAt);
+        return new FeedResult.Ok(visible ? booking.Title : BusyTitle, text);
+    }
+
     /// <summary>Resource calendars show what holds the resource, and what stopped holding it so that apps drop it; not the wait list.</summary>
     private static IQueryable<Booking> HeldOrReleased(BookingDbContext db) => db.Bookings.Where(b => b.Status != BookingStatus.Pending);
 

@@ -1,9 +1,7 @@
 // Calendar page helpers, imported as a module by CalendarPage.
 
-// Browsers only fire "drop" where "dragover" was cancelled. Razor's @ondragover:preventDefault does that in .NET 10's
-// blazor.web.js, but the .NET 9 script this app serves (docs/decisions/001) only applies it where a dragover handler
-// exists, so neither the scheduler's slots nor the timeline's cells took drops. Elements marked dropzone do here,
-// and the many dragover events stay off the circuit.
+// Browsers only fire "drop" where "dragover" was cancelled. Doing it here for elements marked dropzone keeps the many
+// dragover events off the circuit, where @ondragover:preventDefault would need a handler on every slot and cell.
 export function acceptDropZones() {
     if (window.bookingPortalDropZones) {
         return;
