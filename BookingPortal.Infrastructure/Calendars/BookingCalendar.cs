@@ -175,10 +175,15 @@ public static class BookingCalendar
             LastModified = Utc(changedAt),
             Created = Utc(createdAt),
             Status = StatusOf(booking.Status),
-            Transparency = booking.Status.HoldsSlot() ? TransparencyType.Opaque : TransparencyType.Transparent,
             Location = booking.Place,
             Description = DescriptionOf(booking),
         };
+        // OPAQUE is the default (RFC 5545 3.8.2.7); every property costs Ical.Net time, and feeds hold thousands.
+        if (!booking.Status.HoldsSlot())
+        {
+            e.Transparency = TransparencyType.Transparent;
+        }
+
         if (!booking.Private && booking.OwnerEmail is { } owner)
         {
             e.Organizer = new Organizer(MailTo(style.Invitation ?? owner));
@@ -210,7 +215,6 @@ public static class BookingCalendar
         LastModified = Utc(block.CreatedAt),
         Created = Utc(block.CreatedAt),
         Status = EventStatus.Confirmed,
-        Transparency = TransparencyType.Opaque,
         Location = block.Place,
         Categories = ["Maintenance"],
     };
@@ -252,8 +256,11 @@ public static class BookingCalendar
         {
             // Rules from the year of the earliest entry on: enough for every local time in the calendar, and stable
             // between requests so the feed's ETag only moves when an entry does.
-            var earliest = zone.Min(t => t.Start);
-            calendar.AddTimeZone(VTimeZone.FromDateTimeZone(zone.Key, new DateTime(earliest.Year, 1, 1), includeHistoricalData: false));
+            // Ical.Net reads the zone's transitions up to its own wall clock (DateTimeOffset.Now, not ours) and throws when
+            // asked to start more than a year after it, so entries years ahead start the rules at this year's; the
+            // yearly rules it writes describe those later years just the same.
+            var year = Math.Min(zone.Min(t => t.Start).Year, DateTime.UtcNow.Year);
+            calendar.AddTimeZone(VTimeZone.FromDateTimeZone(zone.Key, new DateTime(year, 1, 1), includeHistoricalData: false));
         }
     }
 

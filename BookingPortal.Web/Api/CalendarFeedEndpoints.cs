@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Calendars.Feeds;
@@ -236,8 +234,7 @@ internal static class CalendarFeedEndpoints
 
     private static IResult Calendar(HttpContext http, FeedResult.Ok feed, string disposition)
     {
-        var bytes = Encoding.UTF8.GetBytes(feed.Text);
-        var etag = new EntityTagHeaderValue($"\"{Base64Url.EncodeToString(SHA256.HashData(bytes))[..27]}\"");
+        var etag = new EntityTagHeaderValue($"\"{feed.Tag}\"");
         var headers = http.Response.Headers;
         headers.ETag = etag.ToString();
         headers.CacheControl = CacheControl;
@@ -250,7 +247,7 @@ internal static class CalendarFeedEndpoints
         var file = new ContentDispositionHeaderValue(disposition);
         file.SetHttpFileName(FileNameOf(feed.Name));
         headers.ContentDisposition = file.ToString();
-        return TypedResults.Bytes(bytes, CalendarContentType);
+        return TypedResults.Bytes(Encoding.UTF8.GetBytes(feed.Text), CalendarContentType);
     }
 
     internal static string FileNameOf(string name)

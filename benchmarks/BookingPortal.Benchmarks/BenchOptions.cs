@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace BookingPortal.Benchmarks;
 
-internal sealed record BenchOptions(int Operations, int Warmup, int Rounds, int Workers, int Resources, int Races, int Racers, bool Profile)
+internal sealed record BenchOptions(int Operations, int Warmup, int Rounds, int Workers, int Resources, int Races, int Racers, bool Profile,
+    int FeedEvents = 0)
 {
     public const string Usage =
         "usage: BookingPortal.Benchmarks [--ops 4000] [--warmup 300] [--rounds 3] [--workers 16] [--resources 64] " +
-        "[--races 10] [--racers 50] [--profile]";
+        "[--races 10] [--racers 50] [--profile] | --feed 5000";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -24,6 +25,7 @@ internal sealed record BenchOptions(int Operations, int Warmup, int Rounds, int 
                 "--races" => options with { Races = Positive(args, ++i) },
                 "--racers" => options with { Racers = Math.Max(2, Positive(args, ++i)) },
                 "--profile" => options with { Profile = true },
+                "--feed" => options with { FeedEvents = Positive(args, ++i) },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }

@@ -34,7 +34,14 @@ try
 {
     await using var database = await BenchDatabase.OpenAsync(logger, CancellationToken.None);
     // A missed target is a finding to report, not a failure: only broken correctness changes the exit code.
-    await Benchmark.RunAsync(options, database, Console.Out);
+    if (options.FeedEvents > 0)
+    {
+        await FeedBenchmark.RunAsync(options.FeedEvents, database, Console.Out);
+    }
+    else
+    {
+        await Benchmark.RunAsync(options, database, Console.Out);
+    }
     return 0;
 }
 catch (BenchmarkFailedException e)

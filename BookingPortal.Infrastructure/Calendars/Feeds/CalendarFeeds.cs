@@ -1,7 +1,12 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace BookingPortal.Infrastructure.Calendars.Feeds;
 
@@ -23,7 +28,8 @@ public abstract record FeedResult
     {
     }
 
-    public sealed record Ok(string Name, string Text) : FeedResult;
+    /// <summary>The feed, and its entity tag: a digest of everything the text is made from, known before the text is.</summary>
+    public sealed record Ok(string Name, string Text, string Tag) : FeedResult;
 
     public sealed record NotFound : FeedResult;
 
@@ -34,9 +40,16 @@ public abstract record FeedResult
 /// Reads what a feed publishes for one reader: the reader's own bookings, or one resource's or one location's bookings
 /// and maintenance, with other people's bookings reduced to "Busy" where the reader does not look after the location.
 /// </summary>
-public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
+public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) : IDisposable
 {
     public const string BusyTitle = "Busy";
+
+    /// <summary>
+    /// Texts of recent feeds by their digest. Building a feed of thousands of events through Ical.Net takes a good part
+    /// of a second, while calendar apps ask again every few minutes for what has mostly not changed; readers who see
+    /// the same entries (everyone who gets "Busy" for a room) share one text. Bounded by characters held.
+    /// </summary>
+    private readonly MemoryCache _texts = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
 
     private sealed record Row(Guid Id, Guid? SeriesId, DateTimeOffset? OccurrenceStart, string Title, string OwnerId, string OwnerEmail,
         DateTimeOffset Start, DateTimeOffset End, BookingStatus Status, int Revision, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt,
@@ -48,7 +61,8 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await RowsAsync(db, db.Bookings.Where(b => b.OwnerId == reader.UserId), window, ct);
-        return new FeedResult.Ok("My bookings", await WriteAsync(db, "My bookings", rows, [], reader, bookingPage, ct));
+        var (text, tag) = await WriteAsync(db, "My bookings", rows, [], reader, bookingPage, ct);
+        return new FeedResult.Ok("My bookings", text, tag);
     }
 
     public async Task<FeedResult> ResourceAsync(Actor reader, Guid resourceId, FeedWindow window, Func<Guid, Uri>? bookingPage,
@@ -63,7 +77,8 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
 
         var rows = await RowsAsync(db, HeldOrReleased(db).Where(b => b.Allocations.Any(a => a.ResourceId == resourceId)), window, ct);
         var blocks = await BlocksAsync(db, [resourceId], window, ct);
-        return new FeedResult.Ok(name, await WriteAsync(db, name, rows, blocks, reader, bookingPage, ct));
+        var (text, tag) = await WriteAsync(db, name, rows, blocks, reader, bookingPage, ct);
+        return new FeedResult.Ok(name, text, tag);
     }
 
     public async Task<FeedResult> LocationAsync(Actor reader, Guid locationId, FeedWindow window, Func<Guid, Uri>? bookingPage,
@@ -84,7 +99,8 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
         var resourceIds = await db.Resources.AsNoTracking().Where(r => r.LocationId == locationId).Select(r => r.Id).ToListAsync(ct);
         var rows = await RowsAsync(db, HeldOrReleased(db).Where(b => b.Allocations.Any(a => resourceIds.Contains(a.ResourceId))), window, ct);
         var blocks = await BlocksAsync(db, resourceIds, window, ct);
-        return new FeedResult.Ok(name, await WriteAsync(db, name, rows, blocks, reader, bookingPage, ct));
+        var (text, tag) = await WriteAsync(db, name, rows, blocks, reader, bookingPage, ct);
+        return new FeedResult.Ok(name, text, tag);
     }
 
     /// <summary>
@@ -111,9 +127,9 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
         var seriesId = booking.SeriesId is { } id && await db.Set<BookingSeries>().AnyAsync(s => s.Id == id, ct) ? id : (Guid?)null;
         var scope = seriesId is null ? db.Bookings.Where(b => b.Id == bookingId) : db.Bookings.Where(b => b.SeriesId == seriesId);
         var rows = await Project(scope).ToListAsync(ct);
-        var text = await WriteAsync(db, booking.Title, rows, [], reader, bookingPage, ct);
+        var (text, tag) = await WriteAsync(db, booking.Title, rows, [], reader, bookingPage, ct);
         var visible = booking.OwnerId == reader.UserId || booking.Locations.All(reader.OperatesAt);
-        return new FeedResult.Ok(visible ? booking.Title : BusyTitle, text);
+        return new FeedResult.Ok(visible ? booking.Title : BusyTitle, text, tag);
     }
 
     /// <summary>Resource calendars show what holds the resource, and what stopped holding it so that apps drop it; not the wait list.</summary>
@@ -152,7 +168,7 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
         return blocks.Select(m => (m.Id, m.ResourceId, m.Reason, new TimeRange(m.Start, m.End), m.CreatedAt)).ToList();
     }
 
-    private static async Task<string> WriteAsync(BookingDbContext db, string name, IReadOnlyCollection<Row> rows,
+    private async Task<(string Text, string Tag)> WriteAsync(BookingDbContext db, string name, IReadOnlyCollection<Row> rows,
         IReadOnlyCollection<(Guid Id, Guid ResourceId, string Reason, TimeRange Range, DateTimeOffset CreatedAt)> blocks, Actor reader,
         Func<Guid, Uri>? bookingPage, CancellationToken ct)
     {
@@ -181,8 +197,46 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts)
         }).ToList();
 
         var series = await SeriesAsync(db, bookings, ct);
-        return BookingCalendar.Serialize(BookingCalendar.Feed(name, bookings, entries, series, bookingPage));
+        var tag = DigestOf(name, bookings, entries, series, bookingPage);
+        if (!_texts.TryGetValue(tag, out string? text) || text is null)
+        {
+            text = BookingCalendar.Serialize(BookingCalendar.Feed(name, bookings, entries, series, bookingPage));
+            _texts.Set(tag, text, new MemoryCacheEntryOptions { Size = text.Length, SlidingExpiration = TimeSpan.FromMinutes(30) });
+        }
+
+        return (text, tag);
     }
+
+    /// <summary>
+    /// Everything the feed's text is made of, hashed: the entries as this reader sees them, the series rules and their
+    /// change counts, the calendar's name and where its links point. Equal digests make equal texts.
+    /// </summary>
+    private static string DigestOf(string name, IEnumerable<BookingEntry> bookings, IEnumerable<BlockEntry> blocks,
+        IReadOnlyDictionary<Guid, SeriesEntry> series, Func<Guid, Uri>? bookingPage)
+    {
+        // The year is what the time-zone rules start from (see BookingCalendar.AddTimeZones).
+        var input = new StringBuilder(name).Append('\n').Append(bookingPage?.Invoke(Guid.Empty)).Append('\n').Append(DateTime.UtcNow.Year).Append('\n');
+        foreach (var b in bookings.OrderBy(b => b.BookingId))
+        {
+            input.Append(CultureInfo.InvariantCulture, $"{b}\n");
+        }
+
+        foreach (var b in blocks.OrderBy(b => b.BlockId))
+        {
+            input.Append(CultureInfo.InvariantCulture, $"{b}\n");
+        }
+
+        foreach (var (id, entry) in series.OrderBy(s => s.Key))
+        {
+            var rule = entry.Series;
+            input.Append(CultureInfo.InvariantCulture,
+                $"{id} {rule.TimeZoneId} {rule.FirstStart:O} {rule.FirstEnd:O} {rule.Rule} {rule.CreatedAt:O} {entry.Sequence} {entry.ChangedAt:O}\n");
+        }
+
+        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(input.ToString())))[..27];
+    }
+
+    public void Dispose() => _texts.Dispose();
 
     /// <summary>The stored rules of the series among the entries, with the change count over all their members.</summary>
     internal static async Task<Dictionary<Guid, SeriesEntry>> SeriesAsync(BookingDbContext db, IEnumerable<BookingEntry> bookings, CancellationToken ct)

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+using BookingPortal.Domain.Common;
+using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Calendars.Feeds;
+using BookingPortal.Infrastructure.Catalog;
+using BookingPortal.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BookingPortal.Benchmarks;
+
+/// <summary>
+/// How long one person's calendar feed takes to build when it holds many bookings: the database read, the Ical.Net
+/// mapping and serialisation, as <c>GET /api/me/calendar.ics</c> runs them (the HTTP layer adds a hash and a copy).
+/// </summary>
+internal static class FeedBenchmark
+{
+    private static readonly DateTimeOffset Now = new(2030, 1, 7, 0, 0, 0, TimeSpan.Zero);
+    private const int Reads = 20;
+
+    public static async Task RunAsync(int events, BenchDatabase database, TextWriter output)
+    {
+        await using var dataSource = BookingDataSource.Create(database.ConnectionString);
+        var contexts = new PooledDbContextFactory<BookingDbContext>(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(dataSource).Options);
+        var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), new FixedTimeProvider(Now),
+            NullLogger<BookingEngine>.Instance);
+        var venue = await BenchVenue.SeedAsync(contexts, 64, Now);
+        var owner = new Actor("feed-owner", "feed-owner@example.test", Roles.Staff);
+        var block = venue.Reserve(events);
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            for (var op = Interlocked.Increment(ref next); op < events; op = Interlocked.Increment(ref next))
+            {
+                var (resource, range) = block.For(op);
+                if (await engine.CreateAsync(new CreateBookingCommand([resource.Id], range.Start, range.End, $"Feed event {op} – Zürich, 東京"), owner)
+                    is not BookingResult.Success)
+                {
+                    throw new BenchmarkFailedException($"Seeding booking #{op} failed.");
+                }
+            }
+        }));
+
+        var window = FeedWindow.Around(Now);
+        Uri Page(Guid id) => new($"https://bookings.example.test/bookings?booking={id}");
+        using var warm = new CalendarFeeds(contexts);
+        async Task<string> ReadAsync(CalendarFeeds feeds) =>
+            await feeds.MineAsync(owner, window, Page) is FeedResult.Ok ok ? ok.Text : throw new BenchmarkFailedException("The feed was refused.");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await ReadAsync(warm);
+        }
+
+        // Cold: a fresh instance has no text cached, as after any change to the feed; warm: an unchanged feed read again.
+        var cold = new List<double>();
+        var cached = new List<double>();
+        var text = string.Empty;
+        for (var i = 0; i < Reads; i++)
+        {
+            using var fresh = new CalendarFeeds(contexts);
+            var clock = Stopwatch.StartNew();
+            text = await ReadAsync(fresh);
+            cold.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            await ReadAsync(warm);
+            cached.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var count = text.Split("\r\nBEGIN:VEVENT\r\n").Length - 1;
+        if (count != events)
+        {
+            throw new BenchmarkFailedException($"The feed holds {count} events, not {events}.");
+        }
+
+        output.WriteLine($"BookingPortal feed benchmark: {Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {database.Description}");
+        output.WriteLine($"  one user's feed with {events} events, {Encoding.UTF8.GetByteCount(text) / 1024} KB, {Reads} reads after 3 warm-up reads");
+        output.WriteLine($"  changed feed (read, map, serialise): p50 {Stats.Percentile(cold, 50):F0} ms, p95 {Stats.Percentile(cold, 95):F0} ms, " +
+            $"max {cold.Max():F0} ms (target well under 1000 ms: {(Stats.Percentile(cold, 95) < 1000 ? "met" : "MISSED")})");
+        output.WriteLine($"  unchanged feed (read, digest, cached text): p50 {Stats.Percentile(cached, 50):F0} ms, p95 {Stats.Percentile(cached, 95):F0} ms, " +
+            $"max {cached.Max():F0} ms; ratio changed/unchanged p50 {Stats.Percentile(cold, 50) / Stats.Percentile(cached, 50):F1}");
+    }
+}
