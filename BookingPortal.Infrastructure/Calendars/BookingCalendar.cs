@@ -1,4 +1,5 @@
 using BookingPortal.Domain.Bookings;
+using System.Text;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
@@ -24,30 +25,54 @@ public static class BookingCalendar
     /// <summary>The UID of a booking's event, or of a series' repeating event when the id is a series id.</summary>
     public static string UidOf(Guid id) => id.ToString("D") + UidSuffix;
 
-    /// <summary>A subscription feed: every entry the reader may see, series folded into repeating events.</summary>
-    public static Calendar Feed(string name, IReadOnlyCollection<BookingEntry> bookings, IReadOnlyCollection<BlockEntry> blocks,
-        IReadOnlyDictionary<Guid, SeriesEntry> series, Func<Guid, Uri>? bookingPage)
+    /// <summary>
+    /// A subscription feed's text: every entry the reader may see, series folded into repeating events. Ical.Net
+    /// serialises each event (a series with its overrides is one) on its own, and <paramref name="part"/> may keep those
+    /// texts by a key naming everything they are made from: in a feed of thousands where one booking changed, one event
+    /// is built again. The calendar around them (name, VTIMEZONE) is serialised by Ical.Net as well.
+    /// </summary>
+    public static string FeedText(string name, IReadOnlyCollection<BookingEntry> bookings, IReadOnlyCollection<BlockEntry> blocks,
+        IReadOnlyDictionary<Guid, SeriesEntry> series, Func<Guid, Uri>? bookingPage, Func<string, Func<string>, string> part)
     {
-        var calendar = NewCalendar(CalendarMethods.Publish);
-        calendar.AddProperty("X-WR-CALNAME", name);
+        var frame = NewCalendar(CalendarMethods.Publish);
+        frame.AddProperty("X-WR-CALNAME", name);
+        AddTimeZones(frame, bookings.Select(b => (b.TimeZoneId, b.Start)).Concat(blocks.Select(b => (b.TimeZoneId, b.Start))));
+        var outer = Serialize(frame);
+        var end = outer.LastIndexOf("END:VCALENDAR", StringComparison.Ordinal);
+        var text = new StringBuilder(outer, 0, end, outer.Length + (bookings.Count + blocks.Count) * 640);
         var style = new Style(bookingPage, Invitation: null);
+        var links = bookingPage?.Invoke(Guid.Empty).ToString();
         foreach (var members in bookings.Where(b => b.SeriesId is { } id && series.ContainsKey(id)).GroupBy(b => b.SeriesId!.Value))
         {
-            AddSeries(calendar, series[members.Key], members.ToList(), style);
+            var entry = series[members.Key];
+            var ordered = members.OrderBy(m => m.BookingId).ToList();
+            var rule = entry.Series;
+            text.Append(part(
+                $"series {links} {rule.Id} {rule.TimeZoneId} {rule.FirstStart:O} {rule.Rule} {rule.CreatedAt:O} {entry.Sequence} {entry.ChangedAt:O} {string.Join(' ', ordered)}",
+                () => EventsOf(calendar => AddSeries(calendar, entry, ordered, style))));
         }
 
         foreach (var single in bookings.Where(b => b.SeriesId is not { } id || !series.ContainsKey(id)))
         {
-            calendar.Events.Add(Single(single, style));
+            text.Append(part($"booking {links} {single}", () => EventsOf(calendar => calendar.Events.Add(Single(single, style)))));
         }
 
         foreach (var block in blocks)
         {
-            calendar.Events.Add(Block(block));
+            text.Append(part($"block {block}", () => EventsOf(calendar => calendar.Events.Add(Block(block)))));
         }
 
-        AddTimeZones(calendar, bookings.Select(b => (b.TimeZoneId, b.Start)).Concat(blocks.Select(b => (b.TimeZoneId, b.Start))));
-        return calendar;
+        return text.Append(outer, end, outer.Length - end).ToString();
+    }
+
+    /// <summary>The VEVENT lines Ical.Net writes for what <paramref name="fill"/> adds to an otherwise empty calendar.</summary>
+    private static string EventsOf(Action<Calendar> fill)
+    {
+        var calendar = new Calendar();
+        fill(calendar);
+        var text = Serialize(calendar);
+        var from = text.IndexOf("BEGIN:VEVENT", StringComparison.Ordinal);
+        return text[from..text.LastIndexOf("END:VCALENDAR", StringComparison.Ordinal)];
     }
 
     /// <summary>

@@ -31,16 +31,19 @@ internal static class FeedBenchmark
         var owner = new Actor("feed-owner", "feed-owner@example.test", Roles.Staff);
         var block = venue.Reserve(events);
         var next = -1;
+        var ids = new Guid[events];
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             for (var op = Interlocked.Increment(ref next); op < events; op = Interlocked.Increment(ref next))
             {
                 var (resource, range) = block.For(op);
                 if (await engine.CreateAsync(new CreateBookingCommand([resource.Id], range.Start, range.End, $"Feed event {op} – Zürich, 東京"), owner)
-                    is not BookingResult.Success)
+                    is not BookingResult.Success created)
                 {
                     throw new BenchmarkFailedException($"Seeding booking #{op} failed.");
                 }
+
+                ids[op] = created.Booking.Id;
             }
         }));
 
@@ -55,19 +58,35 @@ internal static class FeedBenchmark
             await ReadAsync(warm);
         }
 
-        // Cold: a fresh instance has no text cached, as after any change to the feed; warm: an unchanged feed read again.
-        var cold = new List<double>();
-        var cached = new List<double>();
+        // First: a fresh instance has nothing kept, as after a restart. Changed: one booking renamed since the last read,
+        // the usual change to a large feed. Unchanged: the same feed read again, as calendar apps mostly find it.
+        var first = new List<double>();
+        var changed = new List<double>();
+        var unchanged = new List<double>();
         var text = string.Empty;
         for (var i = 0; i < Reads; i++)
         {
             using var fresh = new CalendarFeeds(contexts);
             var clock = Stopwatch.StartNew();
             text = await ReadAsync(fresh);
-            cold.Add(clock.Elapsed.TotalMilliseconds);
+            first.Add(clock.Elapsed.TotalMilliseconds);
+
+            if (await engine.ChangeAsync(new ChangeBookingCommand(ids[i * 97 % events], Title: $"Renamed {i}"), owner) is not BookingResult.Success)
+            {
+                throw new BenchmarkFailedException("Renaming a booking failed.");
+            }
+
+            clock.Restart();
+            var renamed = await ReadAsync(warm);
+            changed.Add(clock.Elapsed.TotalMilliseconds);
+            if (!renamed.Contains($"Renamed {i}", StringComparison.Ordinal))
+            {
+                throw new BenchmarkFailedException("The feed did not show the renamed booking.");
+            }
+
             clock.Restart();
             await ReadAsync(warm);
-            cached.Add(clock.Elapsed.TotalMilliseconds);
+            unchanged.Add(clock.Elapsed.TotalMilliseconds);
         }
 
         var count = text.Split("\r\nBEGIN:VEVENT\r\n").Length - 1;
@@ -78,9 +97,12 @@ internal static class FeedBenchmark
 
         output.WriteLine($"BookingPortal feed benchmark: {Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {database.Description}");
         output.WriteLine($"  one user's feed with {events} events, {Encoding.UTF8.GetByteCount(text) / 1024} KB, {Reads} reads after 3 warm-up reads");
-        output.WriteLine($"  changed feed (read, map, serialise): p50 {Stats.Percentile(cold, 50):F0} ms, p95 {Stats.Percentile(cold, 95):F0} ms, " +
-            $"max {cold.Max():F0} ms (target well under 1000 ms: {(Stats.Percentile(cold, 95) < 1000 ? "met" : "MISSED")})");
-        output.WriteLine($"  unchanged feed (read, digest, cached text): p50 {Stats.Percentile(cached, 50):F0} ms, p95 {Stats.Percentile(cached, 95):F0} ms, " +
-            $"max {cached.Max():F0} ms; ratio changed/unchanged p50 {Stats.Percentile(cold, 50) / Stats.Percentile(cached, 50):F1}");
+        void Report(string what, List<double> times) =>
+            output.WriteLine($"  {what}: p50 {Stats.Percentile(times, 50):F0} ms, p95 {Stats.Percentile(times, 95):F0} ms, max {times.Max():F0} ms");
+        Report("first read (nothing kept: query, map, serialise)", first);
+        Report("one booking changed since the last read", changed);
+        Report("unchanged (query, digest, kept text)", unchanged);
+        output.WriteLine($"  target, a changed feed well under 1000 ms at p95: {(Stats.Percentile(changed, 95) < 1000 ? "met" : "MISSED")}; " +
+            $"first read / changed p50 ratio {Stats.Percentile(first, 50) / Stats.Percentile(changed, 50):F1}");
     }
 }

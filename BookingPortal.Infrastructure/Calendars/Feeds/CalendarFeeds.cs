@@ -200,11 +200,24 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
         var tag = DigestOf(name, bookings, entries, series, bookingPage);
         if (!_texts.TryGetValue(tag, out string? text) || text is null)
         {
-            text = BookingCalendar.Serialize(BookingCalendar.Feed(name, bookings, entries, series, bookingPage));
+            text = BookingCalendar.FeedText(name, bookings, entries, series, bookingPage, Part);
             _texts.Set(tag, text, new MemoryCacheEntryOptions { Size = text.Length, SlidingExpiration = TimeSpan.FromMinutes(30) });
         }
 
         return (text, tag);
+    }
+
+    /// <summary>One event's text, kept by a digest of what it is made from (see <see cref="BookingCalendar.FeedText"/>).</summary>
+    private string Part(string madeFrom, Func<string> build)
+    {
+        var key = "part " + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(madeFrom)));
+        if (!_texts.TryGetValue(key, out string? text) || text is null)
+        {
+            text = build();
+            _texts.Set(key, text, new MemoryCacheEntryOptions { Size = text.Length, SlidingExpiration = TimeSpan.FromHours(6) });
+        }
+
+        return text;
     }
 
     /// <summary>
