@@ -1,6 +1,6 @@
-// Starts Blazor with our own reconnection handler. The blazor.web.js we serve is the .NET 9 script (see
-// docs/decisions/001-blazor-script-from-runtime-pack.md), so .NET 10's components-reconnect-modal and circuit
-// pause/resume are deliberately not used here.
+// Starts Blazor with our own reconnection handler and banner, which wall displays rely on (they reconnect for ever and
+// reload when the server no longer knows their circuit). The SDK's .NET 10 script is served now (ADR 001); moving to
+// its reconnect modal and circuit pause/resume is part of the MudBlazor switch.
 (() => {
     "use strict";
 
