@@ -113,6 +113,22 @@ public class InvitationTests : SweepTestBase
     }
 
     [Fact]
+    public async Task A_new_attendee_count_mails_nothing_as_the_calendar_entry_does_not_show_it()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
+        var booking = Booked(await Engine.CreateAsync(Request(venue.At(Monday, "10:00", "11:00"), venue["Aurora"].Id), TestData.Alice));
+        await using var sink = new SmtpSink();
+        var outbox = Outbox(sink);
+        await outbox.SendPendingAsync(default);
+
+        Booked(await Engine.ChangeAsync(new ChangeBookingCommand(booking.Id, AttendeeCount: 4), TestData.Alice));
+
+        Assert.Equal(0, await outbox.SendPendingAsync(default));
+        Assert.Single(sink.Messages);
+        Assert.Single(await InvitationRowsAsync());
+    }
+
+    [Fact]
     public async Task A_booking_withdrawn_before_its_first_invitation_went_out_mails_nothing()
     {
         var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
