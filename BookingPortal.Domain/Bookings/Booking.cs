@@ -201,6 +201,7 @@ public sealed class Booking : AggregateRoot
         if (changes.Count > 0)
         {
             Record(now, actor.UserId, "edited", Status, Status, string.Join(", ", changes));
+            Raise(new BookingEdited(Id, changes.Contains("title"), changes.Contains("attendeeCount"), now));
         }
     }
 

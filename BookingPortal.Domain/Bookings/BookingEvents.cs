@@ -9,3 +9,6 @@ public sealed record BookingStatusChanged(Guid BookingId, BookingStatus From, Bo
     : IDomainEvent;
 
 public sealed record BookingRescheduled(Guid BookingId, TimeRange From, TimeRange To, DateTimeOffset OccurredAt) : IDomainEvent;
+
+/// <summary>Details changed without a move; calendar invitations follow a new title, the attendee count is not in them.</summary>
+public sealed record BookingEdited(Guid BookingId, bool TitleChanged, bool AttendeeCountChanged, DateTimeOffset OccurredAt) : IDomainEvent;

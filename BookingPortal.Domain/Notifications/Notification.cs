@@ -1,4 +1,3 @@
-using System.Globalization;
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Locations;
 
@@ -75,7 +74,7 @@ public sealed class Notification
     public static Notification About(Booking booking, BookingStatusChanged change, NotificationKind kind, Location location,
         IReadOnlyList<string> resourceNames)
     {
-        var what = $"\u201c{booking.Title}\u201d in {string.Join(", ", resourceNames)}, {Describe(booking, location)},";
+        var what = $"\u201c{booking.Title}\u201d in {string.Join(", ", resourceNames)}, {booking.Range.Describe(location.TimeZoneId)},";
         var reason = string.IsNullOrWhiteSpace(change.Reason) ? "." : $": {change.Reason}";
         var (subject, message) = kind switch
         {
@@ -95,12 +94,4 @@ public sealed class Notification
 
     /// <summary>Mail was handed to the server, or refused for good; either way it is not attempted again.</summary>
     public void MarkEmailed(DateTimeOffset now) => EmailedAt ??= now;
-
-    private static string Describe(Booking booking, Location location)
-    {
-        var start = location.ToLocal(booking.Start);
-        var end = location.ToLocal(booking.End);
-        var endFormat = start.Date == end.Date ? "HH:mm" : "ddd d MMM HH:mm";
-        return $"{start.ToString("ddd d MMM yyyy HH:mm", CultureInfo.InvariantCulture)}\u2013{end.ToString(endFormat, CultureInfo.InvariantCulture)} ({location.TimeZoneId})";
-    }
 }

@@ -289,25 +289,25 @@ public static class BookingCalendar
         }
     }
 
-    private static string DescriptionOf(BookingEntry booking)
+    private static string DescriptionOf(BookingEntry booking) =>
+        booking.Private ? $"{booking.Place}: booked." : $"{booking.Place}. {StatusText(booking.Status)}";
+
+    /// <summary>What a status means to the booking's owner, as one sentence.</summary>
+    internal static string StatusText(BookingStatus status) => status switch
     {
-        var status = booking.Status switch
-        {
-            BookingStatus.Pending => "On the waiting list: you get the slot if it becomes free.",
-            BookingStatus.AwaitingApproval => "Awaiting approval.",
-            BookingStatus.Confirmed => "Confirmed.",
-            BookingStatus.CheckedIn => "Checked in.",
-            BookingStatus.Completed => "Completed.",
-            BookingStatus.Cancelled => "Cancelled.",
-            BookingStatus.NoShow => "Released: nobody checked in.",
-            BookingStatus.Rejected => "Rejected.",
-            _ => "Expired: the slot did not become free in time.",
-        };
-        return booking.Private ? $"{booking.Place}: booked." : $"{booking.Place}. {status}";
-    }
+        BookingStatus.Pending => "On the waiting list: you get the slot if it becomes free.",
+        BookingStatus.AwaitingApproval => "Awaiting approval.",
+        BookingStatus.Confirmed => "Confirmed.",
+        BookingStatus.CheckedIn => "Checked in.",
+        BookingStatus.Completed => "Completed.",
+        BookingStatus.Cancelled => "Cancelled.",
+        BookingStatus.NoShow => "Released: nobody checked in.",
+        BookingStatus.Rejected => "Rejected.",
+        _ => "Expired: the slot did not become free in time.",
+    };
 
     /// <summary>Statuses that no longer take place: shown as cancelled, and removed from a series as EXDATE.</summary>
-    private static bool IsGone(BookingStatus status) =>
+    internal static bool IsGone(BookingStatus status) =>
         status is BookingStatus.Cancelled or BookingStatus.NoShow or BookingStatus.Rejected or BookingStatus.Expired;
 
     private static string StatusOf(BookingStatus status) => status switch

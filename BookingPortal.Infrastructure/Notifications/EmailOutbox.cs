@@ -1,10 +1,8 @@
-using System.Net;
-using System.Net.Mail;
-using System.Text;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace BookingPortal.Infrastructure.Notifications;
 
@@ -18,40 +16,13 @@ public sealed class EmailOutbox(IDbContextFactory<BookingDbContext> contexts, IO
     /// <summary>Carries the notification id, so a mail can be traced back to its row.</summary>
     public const string NotificationHeader = "X-BookingPortal-Notification";
 
-    private const int MaxPerRun = 200;
-
     /// <summary>Switching mail on must not send people last month's news.</summary>
-    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
+    internal static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
 
-    public async Task<int> SendPendingAsync(CancellationToken ct)
-    {
-        var smtp = options.Value;
-        if (!smtp.IsConfigured)
-        {
-            return 0;
-        }
+    public Task<int> SendPendingAsync(CancellationToken ct) =>
+        SmtpSession.PassAsync(options.Value, time, logger, "notification(s)", SendOneAsync, ct);
 
-        using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl };
-        if (!string.IsNullOrEmpty(smtp.UserName))
-        {
-            client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
-        }
-
-        var sent = 0;
-        while (sent < MaxPerRun && await SendOneAsync(client, smtp.From, ct))
-        {
-            sent++;
-        }
-
-        if (sent > 0)
-        {
-            logger.LogInformation("Mailed {Count} notification(s)", sent);
-        }
-
-        return sent;
-    }
-
-    private async Task<bool> SendOneAsync(SmtpClient client, string from, CancellationToken ct)
+    private async Task<bool> SendOneAsync(SmtpSession session, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -68,20 +39,11 @@ public sealed class EmailOutbox(IDbContextFactory<BookingDbContext> contexts, IO
             return false;
         }
 
-        try
-        {
-            using var message = new MailMessage(from, notification.Email, notification.Subject, notification.Message)
-            {
-                SubjectEncoding = Encoding.UTF8,
-                BodyEncoding = Encoding.UTF8,
-            };
-            message.Headers.Add(NotificationHeader, notification.Id.ToString());
-            await client.SendMailAsync(message, ct);
-        }
-        catch (Exception e) when (e is FormatException or SmtpFailedRecipientException)
+        var body = new TextPart("plain") { Text = notification.Message };
+        if (!await session.SendAsync(notification.Email, notification.Subject, body, (NotificationHeader, notification.Id.ToString()), ct))
         {
             // An address that can never take mail would otherwise head the queue for ever; the app still shows it.
-            logger.LogWarning(e, "Notification {NotificationId} cannot be mailed to its recipient; it stays in the app only", notification.Id);
+            logger.LogWarning("Notification {NotificationId} cannot be mailed to its recipient; it stays in the app only", notification.Id);
         }
 
         notification.MarkEmailed(time.GetUtcNow());

@@ -2,6 +2,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Notifications;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Notifications;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -24,6 +25,7 @@ public class BookingDbContext(DbContextOptions<BookingDbContext> options) : Iden
     {
         DeleteOrphanedAllocations();
         await StatusChangeNotifications.AddAsync(this, cancellationToken);
+        InvitingChanges.Add(this);
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
@@ -31,6 +33,7 @@ public class BookingDbContext(DbContextOptions<BookingDbContext> options) : Iden
     {
         DeleteOrphanedAllocations();
         StatusChangeNotifications.Add(this);
+        InvitingChanges.Add(this);
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 

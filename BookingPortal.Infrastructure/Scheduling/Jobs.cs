@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Notifications;
 using Quartz;
 
@@ -36,7 +37,11 @@ public sealed class ExpiryJob(BookingSweeps sweeps) : PassJob
     protected override Task RunAsync(CancellationToken ct) => sweeps.ExpireStaleRequestsAsync(ct);
 }
 
-public sealed class EmailDeliveryJob(EmailOutbox outbox) : PassJob
+public sealed class EmailDeliveryJob(EmailOutbox notifications, InvitationOutbox invitations) : PassJob
 {
-    protected override Task RunAsync(CancellationToken ct) => outbox.SendPendingAsync(ct);
+    protected override async Task RunAsync(CancellationToken ct)
+    {
+        await notifications.SendPendingAsync(ct);
+        await invitations.SendPendingAsync(ct);
+    }
 }

@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +16,9 @@ public static class SchedulingSetup
     public const string SchedulerName = "BookingPortal";
 
     /// <summary>
-    /// The sweeps, the notification inbox and outbox, and (with <c>Scheduling:Enabled</c>) a Quartz scheduler that runs
-    /// them from its ADO job store in the app's PostgreSQL database, clustered with every other instance (ADR 008).
+    /// The sweeps, the notification inbox and outbox, the calendar invitation outbox, and (with <c>Scheduling:Enabled</c>) a
+    /// Quartz scheduler that runs them from its ADO job store in the app's PostgreSQL database, clustered with every other
+    /// instance (ADR 008).
     /// </summary>
     public static IServiceCollection AddBookingScheduling(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,6 +34,7 @@ public static class SchedulingSetup
         services.AddSingleton<BookingSweeps>();
         services.AddSingleton<NotificationInbox>();
         services.AddSingleton<EmailOutbox>();
+        services.AddSingleton<InvitationOutbox>();
 
         var options = section.Get<SchedulingOptions>() ?? new SchedulingOptions();
         if (!options.Enabled)

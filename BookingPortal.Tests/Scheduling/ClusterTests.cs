@@ -1,6 +1,7 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Notifications;
 using BookingPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -58,8 +59,9 @@ public sealed class ClusterTests : IAsyncLifetime
 
         await Eventually.HoldsAsync(async () => await StatusesAsync(waiting) is var s && s.All(x => x == BookingStatus.Confirmed),
             "every waiting request is promoted");
-        await Eventually.HoldsAsync(async () => await UnmailedAsync() == 0 && await NotificationCountAsync() == 2 * rooms,
-            "every notification is mailed");
+        await Eventually.HoldsAsync(
+            async () => await UnmailedAsync() == 0 && await NotificationCountAsync() == 2 * rooms && await UninvitedAsync() == 0,
+            "every notification and calendar invitation is mailed");
         var settled = DateTimeOffset.UtcNow;
         await Eventually.HoldsAsync(() => Task.FromResult(_runs.Count("email-delivery", settled) >= 2 && _runs.Count("no-show-release", settled) >= 2),
             "both passes ran twice more after everything was done");
@@ -78,6 +80,14 @@ public sealed class ClusterTests : IAsyncLifetime
         var mailed = _sink.HeaderValues(EmailOutbox.NotificationHeader);
         Assert.Equal(2 * rooms, mailed.Count);
         Assert.Equal((await NotificationIdsAsync()).Order(), mailed.Select(Guid.Parse).Order());
+        // Bob's promotions are each mailed once. Alice's bookings are mailed once, or not at all where the no-show came
+        // first (a booking gone before its first invitation is in no calendar); a no-show itself sends none.
+        var invited = _sink.HeaderValues(InvitationOutbox.InvitationHeader).Select(Guid.Parse).ToList();
+        var invitations = await InvitationsAsync();
+        Assert.Equal(invited.Distinct(), invited);
+        Assert.Equal(2 * rooms, invitations.Count);
+        Assert.Equal(waiting.Order(),
+            invitations.Where(i => invited.Contains(i.Id) && waiting.Contains(i.BookingId)).Select(i => i.BookingId).Order());
         var runs = _runs.All;
         Assert.All(runs, r => Assert.Null(r.Error));
         Assert.All(runs.GroupBy(r => (r.Job, r.ScheduledFor)), firing => Assert.Single(firing));
@@ -157,6 +167,18 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         await using var db = await _harness.Contexts.CreateDbContextAsync();
         return await db.Notifications.CountAsync();
+    }
+
+    private async Task<int> UninvitedAsync()
+    {
+        await using var db = await _harness.Contexts.CreateDbContextAsync();
+        return await db.Set<CalendarInvitation>().CountAsync(i => i.SentAt == null);
+    }
+
+    private async Task<List<CalendarInvitation>> InvitationsAsync()
+    {
+        await using var db = await _harness.Contexts.CreateDbContextAsync();
+        return await db.Set<CalendarInvitation>().AsNoTracking().ToListAsync();
     }
 
     private async Task<List<Guid>> NotificationIdsAsync()

@@ -51,11 +51,11 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
     /// </summary>
     private readonly MemoryCache _texts = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
 
-    private sealed record Row(Guid Id, Guid? SeriesId, DateTimeOffset? OccurrenceStart, string Title, string OwnerId, string OwnerEmail,
+    internal sealed record Row(Guid Id, Guid? SeriesId, DateTimeOffset? OccurrenceStart, string Title, string OwnerId, string OwnerEmail,
         DateTimeOffset Start, DateTimeOffset End, BookingStatus Status, int Revision, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt,
         List<Guid> ResourceIds);
 
-    private sealed record Place(Guid ResourceId, string Name, string FloorName, Guid LocationId, string LocationName, string TimeZoneId);
+    internal sealed record Place(Guid ResourceId, string Name, string FloorName, Guid LocationId, string LocationName, string TimeZoneId);
 
     public async Task<FeedResult> MineAsync(Actor reader, FeedWindow window, Func<Guid, Uri>? bookingPage, CancellationToken ct = default)
     {
@@ -154,7 +154,7 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
         return inWindow.Concat(others.Where(r => !seen.Contains(r.Id))).ToList();
     }
 
-    private static IQueryable<Row> Project(IQueryable<Booking> bookings) =>
+    internal static IQueryable<Row> Project(IQueryable<Booking> bookings) =>
         bookings.AsNoTracking().Select(b => new Row(b.Id, b.SeriesId, b.OccurrenceStart, b.Title, b.OwnerId, b.OwnerEmail, b.Start, b.End,
             b.Status, b.Revision, b.CreatedAt, b.ChangedAt, b.Allocations.Select(a => a.ResourceId).ToList()));
 
@@ -172,22 +172,8 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
         IReadOnlyCollection<(Guid Id, Guid ResourceId, string Reason, TimeRange Range, DateTimeOffset CreatedAt)> blocks, Actor reader,
         Func<Guid, Uri>? bookingPage, CancellationToken ct)
     {
-        var resourceIds = rows.SelectMany(r => r.ResourceIds).Concat(blocks.Select(b => b.ResourceId)).Distinct().ToList();
-        var places = await (
-                from r in db.Resources.AsNoTracking()
-                join f in db.Floors.AsNoTracking() on r.FloorId equals f.Id
-                join l in db.Locations.AsNoTracking() on r.LocationId equals l.Id
-                where resourceIds.Contains(r.Id)
-                select new Place(r.Id, r.Name, f.Name, l.Id, l.Name, l.TimeZoneId))
-            .ToDictionaryAsync(p => p.ResourceId, ct);
-
-        var bookings = rows.Where(r => r.ResourceIds.Count > 0).Select(r =>
-        {
-            var mine = r.ResourceIds.Select(id => places[id]).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-            var visible = r.OwnerId == reader.UserId || mine.All(p => reader.OperatesAt(p.LocationId));
-            return new BookingEntry(r.Id, r.SeriesId, r.OccurrenceStart, visible ? r.Title : BusyTitle, !visible, r.Start, r.End, r.Status,
-                r.Revision, r.CreatedAt, r.ChangedAt, Describe(mine), mine[0].TimeZoneId, visible ? r.OwnerEmail : null);
-        }).ToList();
+        var places = await PlacesAsync(db, rows.SelectMany(r => r.ResourceIds).Concat(blocks.Select(b => b.ResourceId)), ct);
+        var bookings = Entries(rows, places, (r, mine) => r.OwnerId == reader.UserId || mine.All(p => reader.OperatesAt(p.LocationId)));
 
         var entries = blocks.Select(b =>
         {
@@ -250,6 +236,30 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
     }
 
     public void Dispose() => _texts.Dispose();
+
+    /// <summary>Where each resource is, for an entry's LOCATION and time zone.</summary>
+    internal static Task<Dictionary<Guid, Place>> PlacesAsync(BookingDbContext db, IEnumerable<Guid> resourceIds, CancellationToken ct)
+    {
+        var ids = resourceIds.Distinct().ToList();
+        return (
+                from r in db.Resources.AsNoTracking()
+                join f in db.Floors.AsNoTracking() on r.FloorId equals f.Id
+                join l in db.Locations.AsNoTracking() on r.LocationId equals l.Id
+                where ids.Contains(r.Id)
+                select new Place(r.Id, r.Name, f.Name, l.Id, l.Name, l.TimeZoneId))
+            .ToDictionaryAsync(p => p.ResourceId, ct);
+    }
+
+    /// <summary>The rows as calendar entries: "Busy" and without their owner where <paramref name="visible"/> says so.</summary>
+    internal static List<BookingEntry> Entries(IEnumerable<Row> rows, IReadOnlyDictionary<Guid, Place> places,
+        Func<Row, IReadOnlyList<Place>, bool> visible) =>
+        rows.Where(r => r.ResourceIds.Count > 0).Select(r =>
+        {
+            var mine = r.ResourceIds.Select(id => places[id]).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var shown = visible(r, mine);
+            return new BookingEntry(r.Id, r.SeriesId, r.OccurrenceStart, shown ? r.Title : BusyTitle, !shown, r.Start, r.End, r.Status,
+                r.Revision, r.CreatedAt, r.ChangedAt, Describe(mine), mine[0].TimeZoneId, shown ? r.OwnerEmail : null);
+        }).ToList();
 
     /// <summary>The stored rules of the series among the entries, with the change count over all their members.</summary>
     internal static async Task<Dictionary<Guid, SeriesEntry>> SeriesAsync(BookingDbContext db, IEnumerable<BookingEntry> bookings, CancellationToken ct)
