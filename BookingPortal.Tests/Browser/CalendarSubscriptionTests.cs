@@ -64,4 +64,22 @@ public sealed class CalendarSubscriptionTests(BrowserFixture browser, StaffSite 
         Assert.Equal("Downloaded review", e.Summary);
         Assert.Equal(site.At("18:00", "19:00").Start.UtcDateTime, e.DtStart!.AsUtc);
     }
+
+    [Fact]
+    public async Task A_calendar_apps_link_to_a_booking_opens_my_bookings_on_that_booking()
+    {
+        var booking = await site.BookThroughApiAsync(StaffSite.Staff, "Linked from my calendar", site.At("19:00", "19:30"), "Alder");
+        await using var scope = await browser.NewPageAsync(site.Server.BaseAddress);
+        var page = scope.Page;
+        await StaffBrowser.SignInAsync(page, StaffSite.Staff, StaffSite.Password);
+        var feed = Calendar.Load(await (await page.APIRequest.GetAsync($"/bookings/{booking.GetProperty("id").GetGuid()}/calendar.ics")).TextAsync())!;
+        var link = Assert.Single(feed.Events).Url!;
+
+        await StaffBrowser.OpenAsync(page, link.PathAndQuery, "my-bookings");
+
+        var highlighted = page.GetByTestId("highlighted-booking");
+        await Expect(highlighted).ToContainTextAsync("Linked from my calendar", new() { Timeout = StaffBrowser.Slow });
+        await Expect(highlighted).ToBeFocusedAsync();
+        await Expect(page.GetByTestId("highlighted-booking")).ToHaveCountAsync(1);
+    }
 }
