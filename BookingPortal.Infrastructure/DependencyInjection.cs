@@ -6,6 +6,7 @@ using BookingPortal.Infrastructure.Displays;
 using BookingPortal.Infrastructure.Floorplan;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.AddSingleton<DisplayLinks>();
         services.AddSingleton<CalendarFeeds>();
         services.AddSingleton<CalendarFeedLinks>();
+        services.AddSingleton<UtilizationReport>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;

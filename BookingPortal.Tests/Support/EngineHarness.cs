@@ -95,6 +95,7 @@ public sealed class VenueBuilder
     private readonly List<ResourceBuilder> _upstairs = [];
     private string _zone = "Europe/Berlin";
     private IEnumerable<OpeningInterval> _hours = TestData.Weekdays(new TimeOnly(7, 0), new TimeOnly(20, 0));
+    private readonly List<Closure> _closures = [];
 
     public VenueBuilder InZone(string zone)
     {
@@ -105,6 +106,18 @@ public sealed class VenueBuilder
     public VenueBuilder OpenAllDay()
     {
         _hours = TestData.AllDayEveryDay();
+        return this;
+    }
+
+    public VenueBuilder OpenAt(IEnumerable<OpeningInterval> hours)
+    {
+        _hours = hours;
+        return this;
+    }
+
+    public VenueBuilder ClosedOn(Closure closure)
+    {
+        _closures.Add(closure);
         return this;
     }
 
@@ -133,6 +146,7 @@ public sealed class VenueBuilder
     internal Venue Build()
     {
         var location = new Location(Guid.CreateVersion7(), $"Venue {Guid.NewGuid():N}"[..14], _zone, _hours);
+        location.SetClosures(_closures);
         var floor = new Floor(Guid.CreateVersion7(), location.Id, "Ground", 0, 100, 60);
         var first = new Floor(Guid.CreateVersion7(), location.Id, "First", 1, 100, 60);
         var resources = _resources.Select(r => r.OnFloor(floor.Id).Build(location))
