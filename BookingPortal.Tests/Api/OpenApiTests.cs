@@ -25,6 +25,7 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",
             "GET /api/me/calendar.ics", "GET /api/resources/{id}/calendar.ics", "GET /api/locations/{id}/calendar.ics",
             "GET /api/me/calendar-links", "POST /api/me/calendar-links", "DELETE /api/me/calendar-links/{id}",
+            "GET /api/reports/utilization",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);

@@ -28,6 +28,7 @@ internal static class ApiSetup
         secured.MapBookings();
         secured.MapNotifications();
         secured.MapEvents();
+        secured.MapReports();
         api.MapCalendarFeeds(secured);
     }
 }
