@@ -96,6 +96,7 @@ app.MapBookingApi();
 app.MapAccountEndpoints();
 app.MapFloorPlanImages();
 app.MapBookingCalendarDownload();
+app.MapReportDownloads();
 
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();

@@ -31,6 +31,13 @@ internal static class ReportEndpoints
         return api;
     }
 
+    /// <summary>The reports page's "Download CSV": the browser follows a link with the signed-in cookie, not a bearer token.</summary>
+    public static void MapReportDownloads(this WebApplication app) =>
+        app.MapGet("/reports/utilization.csv", (HttpContext http, UtilizationReport report, Guid? locationId, string? from, string? to, string? groupBy,
+                Guid? floorId, string? kind, string? feature) => UtilizationAsync(http, report, locationId, from, to, groupBy, floorId, kind, feature, "csv"))
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+
     private static async Task<IResult> UtilizationAsync(HttpContext http, UtilizationReport report, Guid? locationId, string? from, string? to,
         string? groupBy, Guid? floorId, string? kind, string? feature, string? format)
     {
