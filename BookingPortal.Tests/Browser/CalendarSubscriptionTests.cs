@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Ical.Net;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -34,8 +33,7 @@ public sealed class CalendarSubscriptionTests(BrowserFixture browser, StaffSite 
         var calendar = Calendar.Load(await feed.Content.ReadAsStringAsync())!;
         Assert.Contains(calendar.Events, e => e.Uid == $"{booking.GetProperty("id").GetGuid()}@bookingportal" && e.Summary == "Subscribed stand-up");
 
-        var violations = (await page.RunAxe()).Violations;
-        Assert.True(violations.Length == 0, string.Join("\n", violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
+        await Accessibility.AssertNoViolationsAsync(page);
 
         await page.GetByTestId("revoke-subscription").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).Last.ClickAsync();
