@@ -267,11 +267,14 @@ public class CalendarFeedTests(ApiFixture api) : IClassFixture<ApiFixture>
         var garbled = await alice.GetAsync("/api/me/calendar.ics?from=yesterday");
         var unknown = await alice.GetAsync($"/api/resources/{Guid.NewGuid()}/calendar.ics");
         var unsigned = await anonymous.GetAsync("/api/me/calendar.ics");
+        var firstDays = await alice.GetAsync("/api/me/calendar.ics?to=0001-01-02T00:00:00Z");
+        var lastDays = await alice.GetAsync("/api/me/calendar.ics?from=9999-12-30T00:00:00Z");
 
         foreach (var (response, status) in new[]
                  {
                      (reversed, HttpStatusCode.BadRequest), (huge, HttpStatusCode.BadRequest), (garbled, HttpStatusCode.BadRequest),
                      (unknown, HttpStatusCode.NotFound), (unsigned, HttpStatusCode.Unauthorized),
+                     (firstDays, HttpStatusCode.BadRequest), (lastDays, HttpStatusCode.BadRequest),
                  })
         {
             Assert.Equal(status, response.StatusCode);

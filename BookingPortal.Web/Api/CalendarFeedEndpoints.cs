@@ -217,15 +217,28 @@ internal static class CalendarFeedEndpoints
         var end = query.Instant("to") ?? (from is null ? standard.To : null);
         if (query.Errors.IsEmpty)
         {
-            start ??= end!.Value - (standard.To - standard.From);
-            end ??= start.Value + (standard.To - standard.From);
-            if (end <= start)
+            var span = standard.To - standard.From;
+            // A lone edge near the ends of the calendar leaves no room for a default-length window on its other side.
+            if (start is null && end!.Value < DateTimeOffset.MinValue + span)
             {
-                query.Errors.Add("to", "'to' must be after 'from'.");
+                query.Errors.Add("to", "'to' is too early for a feed window; send 'from' as well.");
             }
-            else if (end - start > FeedWindow.Longest)
+            else if (end is null && start!.Value > DateTimeOffset.MaxValue - span)
             {
-                query.Errors.Add("to", $"A feed covers at most {FeedWindow.Longest.TotalDays:0} days; ask for a shorter window.");
+                query.Errors.Add("from", "'from' is too late for a feed window; send 'to' as well.");
+            }
+            else
+            {
+                start ??= end!.Value - span;
+                end ??= start.Value + span;
+                if (end <= start)
+                {
+                    query.Errors.Add("to", "'to' must be after 'from'.");
+                }
+                else if (end - start > FeedWindow.Longest)
+                {
+                    query.Errors.Add("to", $"A feed covers at most {FeedWindow.Longest.TotalDays:0} days; ask for a shorter window.");
+                }
             }
         }
 
