@@ -68,7 +68,7 @@ public sealed class DisplayLinks(IDbContextFactory<BookingDbContext> contexts, T
             return new AdminResult<CreatedDisplayLink>.Invalid(errors.ToDictionary());
         }
 
-        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
+        var token = NewToken();
         var link = new DisplayLink(Guid.CreateVersion7(), name!, locationId!.Value, floorId, cycleSeconds, HashOf(token), actor, time.GetUtcNow());
         db.Set<DisplayLink>().Add(link);
         await db.SaveChangesAsync(ct);
@@ -132,6 +132,9 @@ public sealed class DisplayLinks(IDbContextFactory<BookingDbContext> contexts, T
         await db.SaveChangesAsync(ct);
         return new AdminResult<DisplayLinkView>.Ok(await Views(db.Set<DisplayLink>().Where(d => d.Id == linkId), db).FirstAsync(ct));
     }
+
+    /// <summary>A fresh link secret: 32 random bytes, URL-safe. Calendar subscription links are made the same way.</summary>
+    public static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
 
     public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -49,23 +49,13 @@ internal static class ReportEndpoints
             errors["locationId"] = ["Choose the location to report on."];
         }
 
-        var grouping = ReportGrouping.Resource;
-        if (groupBy is not null && !(Enum.TryParse(groupBy, ignoreCase: true, out grouping) && Enum.IsDefined(grouping) && !int.TryParse(groupBy, out _)))
+        // groupBy and kind are bound only so the OpenAPI document declares them; QueryReader applies the API's enum rules.
+        var reader = new QueryReader(http.Request);
+        var grouping = reader.Enum<ReportGrouping>("groupBy") ?? ReportGrouping.Resource;
+        var resourceKind = reader.Enum<ResourceKind>("kind");
+        foreach (var (field, messages) in reader.Errors.ToDictionary())
         {
-            errors["groupBy"] = ["Group by resource, floor, location or kind."];
-        }
-
-        ResourceKind? resourceKind = null;
-        if (kind is not null)
-        {
-            if (Enum.TryParse<ResourceKind>(kind, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(kind, out _))
-            {
-                resourceKind = parsed;
-            }
-            else
-            {
-                errors["kind"] = ["The kind is room, desk, equipment or parking."];
-            }
+            errors[field] = messages;
         }
 
         if (errors.Count > 0)

@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Displays;
@@ -24,7 +22,6 @@ public sealed record OpenedFeedLink(Guid LinkId, FeedKind Feed, Guid? TargetId, 
 /// </summary>
 public sealed class CalendarFeedLinks(IDbContextFactory<BookingDbContext> contexts, TimeProvider time)
 {
-    private const int TokenBytes = 32;
     private const int LongestToken = 100;
     private static readonly TimeSpan UseResolution = TimeSpan.FromMinutes(5);
 
@@ -58,7 +55,7 @@ public sealed class CalendarFeedLinks(IDbContextFactory<BookingDbContext> contex
 
         for (var attempt = 1; ; attempt++)
         {
-            var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
+            var token = DisplayLinks.NewToken();
             var link = new CalendarFeedLink(Guid.CreateVersion7(), owner.UserId, feed!.Value, targetId, DisplayLinks.HashOf(token), time.GetUtcNow());
             try
             {
