@@ -59,6 +59,9 @@ public sealed class Booking : AggregateRoot
     /// </summary>
     public DateTimeOffset? OccurrenceStart { get; private set; }
 
+    /// <summary>What this series member was given on its own (see <see cref="SeriesFields"/>); none outside a series.</summary>
+    public SeriesFields OwnChanges { get; private set; }
+
     /// <summary>When anything about the booking last changed (calendar feeds publish it as LAST-MODIFIED).</summary>
     public DateTimeOffset ChangedAt { get; private set; }
 
@@ -182,7 +185,11 @@ public sealed class Booking : AggregateRoot
     public void Promote(bool requiresApproval, DateTimeOffset now) =>
         TransitionTo(requiresApproval ? BookingStatus.AwaitingApproval : BookingStatus.Confirmed, Actor.System, now, "promoted", null);
 
-    public void Edit(Actor actor, DateTimeOffset now, string? title, int? attendeeCount)
+    /// <param name="bySeries">
+    /// The change comes from an edit of several occurrences of the series: the member follows the series again in what
+    /// changed. Otherwise a series member keeps what changed as its own.
+    /// </param>
+    public void Edit(Actor actor, DateTimeOffset now, string? title, int? attendeeCount, bool bySeries = false)
     {
         EnsureChangeable();
         var changes = new List<string>();
@@ -190,12 +197,14 @@ public sealed class Booking : AggregateRoot
         {
             Title = RequireTitle(title);
             changes.Add("title");
+            Mark(SeriesFields.Title, bySeries);
         }
 
         if (attendeeCount is { } count && count != AttendeeCount)
         {
             AttendeeCount = RequireAttendees(count);
             changes.Add("attendeeCount");
+            Mark(SeriesFields.AttendeeCount, bySeries);
         }
 
         if (changes.Count > 0)
@@ -209,7 +218,7 @@ public sealed class Booking : AggregateRoot
     /// Moves the booking in time and/or to other resources. Allocations of kept resources are updated in place, so the
     /// booking never conflicts with its own old slot.
     /// </summary>
-    public void Reschedule(Actor actor, DateTimeOffset now, TimeRange range, IReadOnlyCollection<Resource> resources)
+    public void Reschedule(Actor actor, DateTimeOffset now, TimeRange range, IReadOnlyCollection<Resource> resources, bool bySeries = false)
     {
         EnsureChangeable();
         if (resources.Count == 0)
@@ -219,6 +228,15 @@ public sealed class Booking : AggregateRoot
 
         var from = Range;
         var wanted = resources.DistinctBy(r => r.Id).ToDictionary(r => r.Id);
+        if (range != from)
+        {
+            Mark(SeriesFields.Time, bySeries);
+        }
+
+        if (!wanted.Keys.Order().SequenceEqual(ResourceIds.Order()))
+        {
+            Mark(SeriesFields.Resources, bySeries);
+        }
         _allocations.RemoveAll(a => !wanted.ContainsKey(a.ResourceId));
         foreach (var resource in wanted.Values)
         {
@@ -237,6 +255,35 @@ public sealed class Booking : AggregateRoot
         End = range.End;
         Record(now, actor.UserId, "rescheduled", Status, Status, $"{from} -> {range}; resources {string.Join(",", wanted.Keys)}");
         Raise(new BookingRescheduled(Id, from, range, now));
+    }
+
+    /// <summary>
+    /// Hands the member to a series (the continuation of a split) and says where that series' rule places it; the
+    /// booking itself does not move.
+    /// </summary>
+    public void PlaceInSeries(Guid seriesId, DateTimeOffset occurrenceStart, DateTimeOffset now)
+    {
+        if (SeriesId is null)
+        {
+            throw new DomainException("Only a member of a series can be placed in another series.");
+        }
+
+        if (SeriesId == seriesId && OccurrenceStart == occurrenceStart)
+        {
+            return;
+        }
+
+        SeriesId = seriesId;
+        OccurrenceStart = occurrenceStart;
+        ChangedAt = now;
+    }
+
+    private void Mark(SeriesFields field, bool bySeries)
+    {
+        if (SeriesId is not null)
+        {
+            OwnChanges = bySeries ? OwnChanges & ~field : OwnChanges | field;
+        }
     }
 
     private void EnsureChangeable()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BookingPortal.Domain.Common;
 
 namespace BookingPortal.Domain.Bookings;
@@ -45,6 +46,21 @@ public sealed class BookingSeries
     public DateOnly? UntilDate { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The series this one continues: "this and following" split it off there.</summary>
+    public Guid? SplitFrom { get; private set; }
+
+    /// <summary>Counts edits of the series as a whole; every one rewrites the row, which bumps <see cref="Version"/>.</summary>
+    public int Revision { get; private set; }
+
+    /// <summary>
+    /// Changes of members that a split handed to the continuation. A calendar's SEQUENCE for the series counts its
+    /// members' changes; without this it would go down when members leave, and calendar apps ignore a lower one.
+    /// </summary>
+    public int SequenceBase { get; private set; }
+
+    /// <summary>Row version for optimistic concurrency (PostgreSQL xmin): the series' ETag.</summary>
+    public uint Version { get; private set; }
+
     public TimeRange First => new(FirstStart, FirstEnd);
 
     public Recurrence Rule => Recurrence.Create(Frequency, Interval,
@@ -53,4 +69,86 @@ public sealed class BookingSeries
 
     public static BookingSeries Of(Guid id, Recurrence rule, TimeRange first, string timeZoneId, DateTimeOffset now) =>
         new(id, rule, first, timeZoneId, now);
+
+    /// <summary>
+    /// The rest of this series from <paramref name="first"/> on, as a series of its own under <paramref name="rule"/>;
+    /// this one then ends on the day before (see <see cref="EndBefore"/>).
+    /// </summary>
+    public BookingSeries Continue(Guid id, Recurrence rule, TimeRange first, DateTimeOffset now) =>
+        new(id, rule, first, TimeZoneId, now) { SplitFrom = Id };
+
+    /// <summary>Ends the series before a local day, where its continuation starts; the members it hands over take their changes along.</summary>
+    public void EndBefore(DateOnly day, int handedOverChanges)
+    {
+        var last = day.AddDays(-1);
+        if (last < LocalDay(FirstStart))
+        {
+            throw new DomainException("A series cannot end before its first occurrence.");
+        }
+
+        OccurrenceCount = null;
+        UntilDate = last;
+        SequenceBase += handedOverChanges;
+        Revision++;
+    }
+
+    /// <summary>Lays the series out again: a new first occurrence (its wall-clock times repeat) and, optionally, a new rule.</summary>
+    public void Rearrange(TimeRange first, Recurrence? rule = null)
+    {
+        FirstStart = first.Start;
+        FirstEnd = first.End;
+        if (rule is not null)
+        {
+            Frequency = rule.Frequency;
+            Interval = rule.Interval;
+            DaysOfWeek = string.Join(",", rule.DaysOfWeek);
+            OccurrenceCount = rule.Count;
+            UntilDate = rule.Until;
+        }
+
+        Revision++;
+    }
+
+    /// <summary>Records an edit of the whole series that left the rule as it was (a title, a room).</summary>
+    public void Touch() => Revision++;
+
+    /// <summary>The rule in words, e.g. "Every Monday and Thursday, 09:00–10:00, until 30 June 2027".</summary>
+    public string Summary()
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+        var start = TimeZoneInfo.ConvertTime(FirstStart, zone);
+        var end = TimeZoneInfo.ConvertTime(FirstEnd, zone);
+        var rule = Rule;
+        var every = rule.Interval == 1 ? "Every" : $"Every {rule.Interval}";
+        var days = rule.DaysOfWeek.Count > 0 ? rule.DaysOfWeek : [start.DayOfWeek];
+        var repeat = rule.Frequency switch
+        {
+            RecurrenceFrequency.Daily => rule.Interval == 1 ? "Every day" : $"{every} days",
+            RecurrenceFrequency.Weekly => rule.Interval == 1 ? $"Every {Join(days.Select(d => d.ToString()))}"
+                : $"{every} weeks on {Join(days.Select(d => d.ToString()))}",
+            _ => $"{(rule.Interval == 1 ? "Every month" : $"{every} months")} on the {Ordinal(start.Day)}",
+        };
+        var ends = rule.Count is { } count
+            ? count == 1 ? "once" : $"{count} times"
+            : "until " + rule.Until!.Value.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        var overnight = end.Date > start.Date ? " (next day)" : string.Empty;
+        return $"{repeat}, {start:HH:mm}–{end:HH:mm}{overnight}, {ends}";
+    }
+
+    private DateOnly LocalDay(DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId)).DateTime);
+
+    private static string Join(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count == 1 ? list[0] : $"{string.Join(", ", list[..^1])} and {list[^1]}";
+    }
+
+    private static string Ordinal(int day) => day + (day % 100 is 11 or 12 or 13 ? "th" : (day % 10) switch
+    {
+        1 => "st",
+        2 => "nd",
+        3 => "rd",
+        _ => "th",
+    });
 }

@@ -94,6 +94,9 @@ public sealed class Location : AggregateRoot
 
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
+    /// <summary>The local calendar day an instant falls on here.</summary>
+    public DateOnly LocalDay(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
+
     /// <summary>
     /// The UTC instant of a wall-clock time. A time skipped by a spring-forward change moves forward by the gap;
     /// an ambiguous autumn time takes its first (daylight) occurrence, as people mean "the first 02:30".

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
+using BookingPortal.Domain.Locations;
+using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,12 +16,24 @@ public sealed partial class BookingEngine
     private const int AttemptsWhenRaced = 3;
 
     /// <summary>
-    /// Books every occurrence of a recurring request under one new series id, all in one transaction: every occurrence
-    /// or none, when any of them breaks a rule (400 naming its dates) or collides (409 for the whole series). An
-    /// idempotency key is stored on the first occurrence and replays the whole series.
+    /// Books the occurrences of a recurring request under one new series id, all in one transaction. Any occurrence
+    /// that breaks a rule refuses the whole series (400 naming its dates). A clash refuses it too by default; with
+    /// <see cref="ConflictPolicy.Skip"/> the clashing occurrences are left out, with <see cref="ConflictPolicy.Alternatives"/>
+    /// booked in the best free alternative. An idempotency key is stored on the first occurrence and replays the series.
     /// </summary>
-    public Task<SeriesResult> CreateSeriesAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct = default) =>
-        RetryWhenDeadlockedAsync(() => CreateSeriesOnceAsync(command, recurrence, actor, ct), ct);
+    public async Task<SeriesResult> CreateSeriesAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RetryWhenDeadlockedAsync(() => CreateSeriesOnceAsync(command, recurrence, actor, ct), ct);
+            // A policy other than all-or-nothing promised to book around clashes: one that appeared between its check
+            // and the commit (the constraint refused the insert) is worked around on a fresh read.
+            if (result is not SeriesResult.Conflict || command.ConflictPolicy == ConflictPolicy.AllOrNothing || attempt == AttemptsWhenRaced)
+            {
+                return result;
+            }
+        }
+    }
 
     /// <summary>
     /// Cancels the addressed occurrence and every later one (<paramref name="onlyFollowing"/>) or the whole series, in one
@@ -75,17 +89,35 @@ public sealed partial class BookingEngine
         }
 
         var seriesId = Guid.CreateVersion7();
-        var bookings = expansion.Occurrences
-            .Select((range, i) => Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, range, resources, now,
+        var plan = await PlanAroundClashesAsync(db, command, resources, location, expansion.Occurrences, now, ct);
+        if (plan.Booked.Count == 0)
+        {
+            return new SeriesResult.Conflict(await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
+                first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct));
+        }
+
+        var bookings = plan.Booked
+            .Select((o, i) => Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
                 i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
             .ToList();
         db.Bookings.AddRange(bookings);
-        db.Set<BookingSeries>().Add(BookingSeries.Of(seriesId, recurrence, expansion.Occurrences[0], location.TimeZoneId, now));
+        var series = BookingSeries.Of(seriesId, recurrence, expansion.Occurrences[0], location.TimeZoneId, now);
+        db.Set<BookingSeries>().Add(series);
         try
         {
-            await SlotLocks.SaveAsync(db, resourceIds, ct);
+            await SlotLocks.SaveAsync(db, bookings.SelectMany(b => b.ResourceIds), ct);
             bookings.ForEach(b => b.ClearDomainEvents());
-            return new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList()));
+            var swapped = bookings.Zip(plan.Booked)
+                .Where(pair => pair.Second.Resources.Count != resources.Count || pair.Second.Resources.Any(r => !resourceIds.Contains(r.Id)))
+                .Select(pair => new SwappedOccurrence(pair.First.Id, pair.First.Start, pair.First.End, resourceIds.Order().ToList(),
+                    pair.First.ResourceIds.Order().ToList()))
+                .ToList();
+            return new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList())
+            {
+                Version = series.Version,
+                Skipped = plan.Skipped,
+                Swapped = swapped,
+            });
         }
         catch (DbUpdateException e) when (IsViolation(e, UniqueViolation) && command.IdempotencyKey is not null)
         {
@@ -102,6 +134,54 @@ public sealed partial class BookingEngine
         var details = await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
             first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
         return new SeriesResult.Conflict(details);
+    }
+
+    private sealed record PlannedOccurrence(TimeRange Range, IReadOnlyList<Resource> Resources);
+
+    private sealed record ClashPlan(List<PlannedOccurrence> Booked, List<SkippedOccurrence> Skipped);
+
+    /// <summary>
+    /// Which occurrences to book in which resources under the request's conflict policy. All-or-nothing books all as
+    /// asked and lets the constraint refuse; the others read what holds the times first and book around it.
+    /// </summary>
+    private async Task<ClashPlan> PlanAroundClashesAsync(BookingDbContext db, CreateBookingCommand command, List<Resource> resources,
+        Location location, IReadOnlyList<TimeRange> occurrences, DateTimeOffset now, CancellationToken ct)
+    {
+        if (command.ConflictPolicy == ConflictPolicy.AllOrNothing)
+        {
+            return new ClashPlan(occurrences.Select(o => new PlannedOccurrence(o, resources)).ToList(), []);
+        }
+
+        var candidates = command.ConflictPolicy == ConflictPolicy.Alternatives
+            ? await ConflictAdvisor.CandidatesAsync(db, snapshots, resources, location, command.AttendeeCount, command.RequiredFeatures ?? [], ct)
+            : [];
+        var pairs = occurrences.SelectMany(o => resources.Concat(candidates).Select(r => (r.Id, r.BlockedRangeFor(o)))).ToList();
+        var holding = await ConflictAdvisor.HoldingAsync(db, pairs, [], ct);
+        var plan = new ClashPlan([], []);
+        foreach (var occurrence in occurrences)
+        {
+            var collisions = ConflictAdvisor.Collisions(resources, occurrence, holding);
+            if (collisions.Count == 0)
+            {
+                plan.Booked.Add(new PlannedOccurrence(occurrence, resources));
+                continue;
+            }
+
+            var swapped = command.ConflictPolicy == ConflictPolicy.Alternatives
+                ? ConflictAdvisor.Swap(resources, collisions.Select(c => c.ResourceId).ToHashSet(), candidates, occurrence, location,
+                    command.AttendeeCount, holding, now)
+                : null;
+            if (swapped is null)
+            {
+                plan.Skipped.Add(new SkippedOccurrence(occurrence.Start, occurrence.End, null, collisions));
+            }
+            else
+            {
+                plan.Booked.Add(new PlannedOccurrence(occurrence, swapped));
+            }
+        }
+
+        return plan;
     }
 
     private async Task<SeriesResult> CancelSeriesOnceAsync(Guid bookingId, Actor actor, string? reason, bool onlyFollowing, uint? expectedVersion,
@@ -197,7 +277,9 @@ public sealed partial class BookingEngine
 
     /// <summary>A single booking's fingerprint extended by the rule, so a key first used for one booking never replays as a series.</summary>
     private static string SeriesFingerprint(CreateBookingCommand command, Recurrence recurrence) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{Fingerprint(command)};{recurrence}")));
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(command.ConflictPolicy == ConflictPolicy.AllOrNothing
+            ? $"{Fingerprint(command)};{recurrence}"
+            : $"{Fingerprint(command)};{recurrence};{command.ConflictPolicy}")));
 
     private static SeriesResult Invalid(ValidationErrors errors) => new SeriesResult.Failed(new BookingResult.Invalid(errors.ToDictionary()));
 

@@ -18,6 +18,25 @@ public sealed record BookingPage(IReadOnlyList<BookingSnapshot> Items, int Total
 
 public sealed record HistoryView(DateTimeOffset At, string ActorId, string Action, BookingStatus? From, BookingStatus To, string? Detail);
 
+/// <summary>A series' rule as the API takes it: <c>frequency</c>, <c>interval</c>, <c>daysOfWeek</c>, and <c>count</c> or <c>until</c>.</summary>
+public sealed record RuleView(string Frequency, int Interval, IReadOnlyList<string> DaysOfWeek, int? Count, DateOnly? Until);
+
+/// <summary>
+/// A series with its rule in words, where it was split off or continues, its version (the ETag an edit by scope
+/// sends as If-Match) and its occurrences.
+/// </summary>
+public sealed record SeriesView(
+    Guid Id,
+    string Summary,
+    RuleView Rule,
+    string TimeZoneId,
+    DateTimeOffset FirstStart,
+    DateTimeOffset FirstEnd,
+    Guid? SplitFrom,
+    IReadOnlyList<Guid> ContinuedBy,
+    uint Version,
+    IReadOnlyList<BookingSnapshot> Occurrences);
+
 /// <summary>Read side of bookings: no tracking, one round trip per screen where possible.</summary>
 public sealed class BookingQueries(IDbContextFactory<BookingDbContext> contexts)
 {
@@ -91,5 +110,27 @@ public sealed class BookingQueries(IDbContextFactory<BookingDbContext> contexts)
             .OrderBy(h => h.At).ThenBy(h => h.Id)
             .Select(h => new HistoryView(h.At, h.ActorId, h.Action, h.FromStatus, h.ToStatus, h.Detail))
             .ToListAsync(ct);
+    }
+
+    /// <summary>The series, or null when it does not exist or predates stored rules (its members are plain bookings then).</summary>
+    public async Task<SeriesView?> SeriesAsync(Guid seriesId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var series = await db.Set<BookingSeries>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == seriesId, ct);
+        if (series is null)
+        {
+            return null;
+        }
+
+        var continuations = await db.Set<BookingSeries>().AsNoTracking().Where(s => s.SplitFrom == seriesId).OrderBy(s => s.FirstStart)
+            .Select(s => s.Id).ToListAsync(ct);
+        var members = await db.Bookings.AsNoTracking().Include(b => b.Allocations).Where(b => b.SeriesId == seriesId)
+            .OrderBy(b => b.Start).ThenBy(b => b.Id).ToListAsync(ct);
+        var rule = series.Rule;
+        return new SeriesView(series.Id, series.Summary(),
+            new RuleView(rule.Frequency.ToString().ToLowerInvariant(), rule.Interval, rule.DaysOfWeek.Select(d => d.ToString().ToLowerInvariant()).ToList(),
+                rule.Count, rule.Until),
+            series.TimeZoneId, series.FirstStart, series.FirstEnd, series.SplitFrom, continuations, series.Version,
+            members.Select(BookingSnapshot.Of).ToList());
     }
 }

@@ -20,28 +20,29 @@ internal static class ConflictAdvisor
     /// <summary>Holding allocations of these resources whose blocked range meets the window.</summary>
     public static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyCollection<Guid> resourceIds, TimeRange window,
         Guid? ignoreBookingId, CancellationToken ct) =>
-        HoldingAsync(db, resourceIds.Select(id => (id, window)).ToList(), ignoreBookingId, ct);
+        HoldingAsync(db, resourceIds.Select(id => (id, window)).ToList(), ignoreBookingId is { } id ? [id] : [], ct);
 
     /// <summary>
-    /// Holding allocations that meet a window of their resource, for (resource, window) pairs. A series' windows can be
-    /// spread over a year or more, and alternatives only matter at the requested times: asking per pair, which the
-    /// allocations' GiST index answers, avoids one window spanning them all, which would load every reservation in
-    /// between (a race's losers each run this, so what they load is what they pay for).
+    /// Holding allocations that meet a window of their resource, for (resource, window) pairs, apart from those of the
+    /// ignored bookings (the ones being moved). A series' windows can be spread over a year or more, and alternatives
+    /// only matter at the requested times: asking per pair, which the allocations' GiST index answers, avoids one
+    /// window spanning them all, which would load every reservation in between (a race's losers each run this, so what
+    /// they load is what they pay for).
     /// </summary>
-    private static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyList<(Guid ResourceId, TimeRange Window)> pairs,
-        Guid? ignoreBookingId, CancellationToken ct)
+    public static Task<List<Allocation>> HoldingAsync(BookingDbContext db, IReadOnlyList<(Guid ResourceId, TimeRange Window)> pairs,
+        IReadOnlyCollection<Guid> ignoreBookingIds, CancellationToken ct)
     {
         var ids = pairs.Select(p => p.ResourceId).ToArray();
         var starts = pairs.Select(p => p.Window.Start).ToArray();
         var ends = pairs.Select(p => p.Window.End).ToArray();
-        var ignore = ignoreBookingId ?? Guid.Empty;
+        var ignore = ignoreBookingIds.ToArray();
         return db.Allocations
             .FromSql($"""
                 SELECT * FROM allocations WHERE id IN (
                     SELECT a.id
                     FROM unnest({ids}, {starts}, {ends}) AS w(resource_id, s, e)
                     JOIN allocations a ON a.resource_id = w.resource_id AND a.blocked_range && tstzrange(w.s, w.e, '[)')
-                    WHERE a.holds AND a.booking_id IS DISTINCT FROM {ignore})
+                    WHERE a.holds AND (a.booking_id IS NULL OR a.booking_id <> ALL ({ignore})))
                 """)
             .AsNoTracking()
             .ToListAsync(ct);
@@ -71,16 +72,74 @@ internal static class ConflictAdvisor
     /// <summary>
     /// A series is booked whole or not at all, so its advice is for the whole series: every clash of every occurrence,
     /// first-occurrence times at which every occurrence would be free (the request can be sent again with one of them),
-    /// and resources free for every occurrence. A series never waits on the wait list.
+    /// and resources free for every occurrence. A series never waits on the wait list. Each clashing occurrence also
+    /// gets its own advice (other times that day, other rooms at that time), so a client can resolve them one by one.
     /// </summary>
     public static async Task<SeriesConflict> ExplainSeriesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> resources, Location location,
         IReadOnlyList<TimeRange> occurrences, Func<TimeRange, IReadOnlyList<TimeRange>> layout, int attendeeCount, IReadOnlyList<string> requiredFeatures,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, IReadOnlyCollection<Guid>? ignoreBookingIds = null)
     {
-        var (clashing, conflicts, suggestions, alternatives) = await ExplainOccurrencesAsync(db, snapshots, resources, location, occurrences, layout,
-            attendeeCount, requiredFeatures, null, now, ct);
+        var candidates = await CandidatesAsync(db, snapshots, resources, location, attendeeCount, requiredFeatures, ct);
+        var holding = await HoldingAsync(db, Around(occurrences, resources, candidates), ignoreBookingIds ?? [], ct);
+        var (clashing, conflicts, suggestions, alternatives) = Explain(resources, location, occurrences, layout, attendeeCount, now, candidates, holding);
+        var fits = new Fit(location, attendeeCount, holding, now);
+        var each = clashing.Select(o =>
+        {
+            var own = Collisions(resources, o, holding);
+            return new OccurrenceConflict(o.Start, o.End, own, SuggestSlots(resources, o, shifted => [shifted], fits),
+                Alternatives(resources, candidates, [o], own, fits));
+        }).ToList();
         return new SeriesConflict(clashing.Select(o => new OccurrenceRange(o.Start, o.End)).ToList(),
-            new ConflictDetails(conflicts, suggestions, alternatives, CanJoinWaitlist: false));
+            new ConflictDetails(conflicts, suggestions, alternatives, CanJoinWaitlist: false)) { Occurrences = each };
+    }
+
+    /// <summary>
+    /// For an occurrence whose resources are partly taken: the requested resources with each taken one replaced by the
+    /// best free alternative (same kind; same floor first, then the snuggest fit), or null when one has none.
+    /// </summary>
+    public static IReadOnlyList<Resource>? Swap(IReadOnlyCollection<Resource> requested, IReadOnlyCollection<Guid> taken, List<Resource> candidates,
+        TimeRange occurrence, Location location, int attendeeCount, List<Allocation> holding, DateTimeOffset now)
+    {
+        var fits = new Fit(location, attendeeCount, holding, now);
+        var floors = requested.Select(r => r.FloorId).ToHashSet();
+        var chosen = requested.Where(r => !taken.Contains(r.Id)).ToList();
+        foreach (var gone in requested.Where(r => taken.Contains(r.Id)))
+        {
+            var replacement = candidates
+                .Where(c => c.Kind == gone.Kind && chosen.All(k => k.Id != c.Id))
+                .OrderBy(c => floors.Contains(c.FloorId) ? 0 : 1)
+                .ThenBy(c => c.Capacity)
+                .ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .FirstOrDefault(c => fits.Free([c], [occurrence]));
+            if (replacement is null)
+            {
+                return null;
+            }
+
+            chosen.Add(replacement);
+        }
+
+        return BookingPolicy.CheckSlot(occurrence, attendeeCount, chosen, location, now).IsEmpty ? chosen : null;
+    }
+
+    /// <summary>Active resources of the requested kinds at the same place, big enough and equipped.</summary>
+    public static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> requested,
+        Location location, int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
+    {
+        var kinds = requested.Select(r => r.Kind).ToHashSet();
+        var requestedIds = requested.Select(r => r.Id).ToHashSet();
+        return (await snapshots.ActiveAtAsync(db, location.Id, ct))
+            .Where(r => kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount && r.HasFeatures(requiredFeatures))
+            .ToList();
+    }
+
+    /// <summary>The requested resources around each occurrence, as far as a suggestion may shift it; an alternative only at the occurrences themselves.</summary>
+    public static List<(Guid, TimeRange)> Around(IReadOnlyList<TimeRange> occurrences, IReadOnlyCollection<Resource> resources, List<Resource> candidates)
+    {
+        var reach = SuggestionWindow + MaxBuffer;
+        return occurrences.SelectMany(o => resources.Select(r => (r.Id, o.Widen(reach, reach)))
+                .Concat(candidates.Select(c => (c.Id, c.BlockedRangeFor(o)))))
+            .ToList();
     }
 
     /// <param name="layout">The occurrences a request would have if its first one were the given range.</param>
@@ -90,14 +149,14 @@ internal static class ConflictAdvisor
             DateTimeOffset now, CancellationToken ct)
     {
         var candidates = await CandidatesAsync(db, snapshots, resources, location, attendeeCount, requiredFeatures, ct);
-        // The requested resources around each occurrence, as far as a suggestion may shift it; an alternative only at
-        // the occurrences themselves.
-        var reach = SuggestionWindow + MaxBuffer;
-        var pairs = occurrences.SelectMany(o => resources.Select(r => (r.Id, o.Widen(reach, reach)))
-                .Concat(candidates.Select(c => (c.Id, c.BlockedRangeFor(o)))))
-            .ToList();
-        var holding = await HoldingAsync(db, pairs, ignoreBookingId, ct);
+        var holding = await HoldingAsync(db, Around(occurrences, resources, candidates), ignoreBookingId is { } id ? [id] : [], ct);
+        return Explain(resources, location, occurrences, layout, attendeeCount, now, candidates, holding);
+    }
 
+    private static (List<TimeRange> Clashing, List<ConflictingRange> Conflicts, List<SuggestedSlot> Suggestions, List<AlternativeResource> Alternatives)
+        Explain(IReadOnlyCollection<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences, Func<TimeRange, IReadOnlyList<TimeRange>> layout,
+            int attendeeCount, DateTimeOffset now, List<Resource> candidates, List<Allocation> holding)
+    {
         var clashing = occurrences.Where(o => Collisions(resources, o, holding).Count > 0).ToList();
         var conflicts = clashing.SelectMany(o => Collisions(resources, o, holding))
             .DistinctBy(c => (c.ResourceId, c.Start, c.End))
@@ -140,17 +199,6 @@ internal static class ConflictAdvisor
         }
 
         return slots;
-    }
-
-    /// <summary>Active resources of the requested kinds at the same place, big enough and equipped.</summary>
-    private static async Task<List<Resource>> CandidatesAsync(BookingDbContext db, ResourceSnapshots snapshots, IReadOnlyCollection<Resource> requested,
-        Location location, int attendeeCount, IReadOnlyList<string> requiredFeatures, CancellationToken ct)
-    {
-        var kinds = requested.Select(r => r.Kind).ToHashSet();
-        var requestedIds = requested.Select(r => r.Id).ToHashSet();
-        return (await snapshots.ActiveAtAsync(db, location.Id, ct))
-            .Where(r => kinds.Contains(r.Kind) && !requestedIds.Contains(r.Id) && r.Capacity >= attendeeCount && r.HasFeatures(requiredFeatures))
-            .ToList();
     }
 
     /// <summary>Candidates of the kinds that collided, free for every requested occurrence: same floor first, then the snuggest fit.</summary>

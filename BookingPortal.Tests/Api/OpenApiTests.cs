@@ -19,7 +19,7 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
         [
             "POST /api/auth/login", "POST /api/auth/refresh", "GET /api/locations", "GET /api/resources", "POST /api/resources",
             "GET /api/resources/{id}", "PUT /api/resources/{id}", "DELETE /api/resources/{id}", "POST /api/resources/{id}/blocks",
-            "GET /api/availability", "POST /api/bookings", "GET /api/bookings", "GET /api/bookings/{id}", "PATCH /api/bookings/{id}",
+            "GET /api/availability", "POST /api/bookings", "GET /api/bookings", "GET /api/bookings/{id}", "PATCH /api/bookings/{id}", "GET /api/series/{id}",
             "POST /api/bookings/{id}/cancel", "POST /api/bookings/{id}/check-in", "POST /api/bookings/{id}/approve",
             "POST /api/bookings/{id}/reject", "GET /api/bookings/{id}/history", "POST /api/bookings/process-pending",
             "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",

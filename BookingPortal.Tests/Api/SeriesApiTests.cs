@@ -9,11 +9,19 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static readonly DateOnly Tuesday = new(2027, 3, 9);
     private static int _hour = 7;
+    private static int _borealisHour = 7;
 
     /// <summary>Each test books its own hour of the day, so the tests' series never meet.</summary>
     private static (string From, string To) FreshHour()
     {
         var hour = Interlocked.Increment(ref _hour);
+        return ($"{hour:00}:00", $"{hour:00}:45");
+    }
+
+    /// <summary>The edit-by-scope tests book Borealis from five weeks on, after every other test's days, on hours of their own.</summary>
+    private static (string From, string To) FreshBorealisHour()
+    {
+        var hour = Interlocked.Increment(ref _borealisHour);
         return ($"{hour:00}:00", $"{hour:00}:45");
     }
 
@@ -58,11 +66,11 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.All(bookings, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
         Assert.Equal([0, 7, 14], bookings.Select(b => b.GetProperty("start").GetDateTimeOffset())
             .Select(start => (start - api.Venue.At(Tuesday, hour.From, hour.To).Start).Days));
-        Assert.Equal($"/api/bookings?seriesId={seriesId}", response.Headers.Location?.OriginalString);
+        Assert.Equal($"/api/series/{seriesId}", response.Headers.Location?.OriginalString);
 
         var listed = await (await alice.GetAsync(response.Headers.Location!.OriginalString)).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(3, listed.GetProperty("total").GetInt32());
-        Assert.Equal(bookings.Select(b => b.GetProperty("id").GetGuid()), listed.GetProperty("items").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()));
+        Assert.Equal("Every Tuesday, " + hour.From + "–" + hour.To + ", 3 times", listed.GetProperty("summary").GetString());
+        Assert.Equal(bookings.Select(b => b.GetProperty("id").GetGuid()), listed.GetProperty("occurrences").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()));
     }
 
     [Fact]
@@ -212,5 +220,95 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var listed = await (await alice.GetAsync($"/api/bookings?seriesId={series.GetProperty("seriesId").GetGuid()}&status=Confirmed"))
             .Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, listed.GetProperty("total").GetInt32());
+    }
+
+    private static async Task<HttpResponseMessage> PatchAsync(HttpClient client, Guid bookingId, object body, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/bookings/{bookingId}") { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task This_and_following_over_http_splits_the_series_and_a_stale_series_etag_is_412()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var hour = FreshBorealisHour();
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday.AddDays(35), hour, "Borealis", recurrence: new { frequency = "weekly", count = 4 }));
+        var seriesId = series.GetProperty("seriesId").GetGuid();
+        var occurrences = series.GetProperty("bookings").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()).ToList();
+        var etag = (await alice.GetAsync($"/api/series/{seriesId}")).Headers.ETag!.Tag;
+
+        var split = await PatchAsync(alice, occurrences[2], new { scope = "following", title = "Later sync" }, etag);
+
+        Assert.True(HttpStatusCode.OK == split.StatusCode, await split.Content.ReadAsStringAsync());
+        var answer = await split.Content.ReadFromJsonAsync<JsonElement>();
+        var rest = answer.GetProperty("seriesId").GetGuid();
+        Assert.Equal(seriesId, answer.GetProperty("splitFrom").GetGuid());
+        Assert.Equal([occurrences[2], occurrences[3]], answer.GetProperty("bookings").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()));
+        Assert.Equal(split.Headers.ETag!.Tag, $"\"{answer.GetProperty("version").GetUInt32()}\"");
+        var earlier = await (await alice.GetAsync($"/api/series/{seriesId}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([rest], earlier.GetProperty("continuedBy").EnumerateArray().Select(c => c.GetGuid()));
+        Assert.EndsWith("until " + Tuesday.AddDays(48).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            earlier.GetProperty("summary").GetString());
+
+        var stale = await ProblemAsync(await PatchAsync(alice, occurrences[0], new { scope = "series", title = "Too late" }, etag),
+            HttpStatusCode.PreconditionFailed);
+        Assert.True(stale.TryGetProperty("currentVersion", out _));
+        Assert.Equal("Weekly sync", (await (await alice.GetAsync($"/api/bookings/{occurrences[0]}")).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"scope\":\"fortnight\",\"title\":\"x\"}", "scope")]
+    [InlineData("{\"title\":\"x\",\"recurrence\":{\"frequency\":\"weekly\",\"count\":2}}", "recurrence")]
+    [InlineData("{\"scope\":\"series\"}", "body")]
+    [InlineData("{\"scope\":\"series\",\"title\":\"x\",\"conflictPolicy\":\"maybe\"}", "conflictPolicy")]
+    [InlineData("{\"title\":\"x\",\"conflictPolicy\":\"skip\"}", "conflictPolicy")]
+    public async Task A_bad_edit_by_scope_is_a_400_naming_the_field_and_changes_nothing(string body, string field)
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday.AddDays(35), FreshBorealisHour(), "Borealis", recurrence: new { frequency = "weekly", count = 2 }));
+        var first = series.GetProperty("bookings")[0].GetProperty("id").GetGuid();
+
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/bookings/{first}")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        var problem = await ProblemAsync(await alice.SendAsync(request), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal("Weekly sync", (await (await alice.GetAsync($"/api/bookings/{first}")).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_series_created_with_skip_answers_201_listing_the_skipped_week()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var bob = api.As(ApiFixture.Bob);
+        var hour = FreshBorealisHour();
+        var taken = api.Venue.At(Tuesday.AddDays(42 + 7), hour.From, hour.To);
+        var single = await bob.PostAsJsonAsync("/api/bookings", new
+        {
+            resourceIds = new[] { api.Venue["Borealis"].Id }, start = taken.Start, end = taken.End, title = "Bob's",
+        });
+        Assert.Equal(HttpStatusCode.Created, single.StatusCode);
+        var body = SeriesBody(Tuesday.AddDays(42), hour, "Borealis");
+
+        var response = await alice.PostAsJsonAsync("/api/bookings", new Dictionary<string, object?>(
+            JsonSerializer.SerializeToElement(body).EnumerateObject().Select(p => KeyValuePair.Create(p.Name, (object?)p.Value)))
+        {
+            ["conflictPolicy"] = "skip",
+        });
+
+        Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, created.GetProperty("bookings").GetArrayLength());
+        Assert.Equal(taken.Start, Assert.Single(created.GetProperty("skipped").EnumerateArray().ToList()).GetProperty("start").GetDateTimeOffset());
     }
 }

@@ -14,9 +14,22 @@ internal static class BookingsEndpoints
         string? Title,
         int? AttendeeCount,
         RecurrenceBody? Recurrence,
-        bool? JoinWaitlist);
+        bool? JoinWaitlist,
+        string? ConflictPolicy);
 
-    public sealed record ChangeBookingBody(DateTimeOffset? Start, DateTimeOffset? End, Guid[]? ResourceIds, string? Title, int? AttendeeCount);
+    /// <summary>
+    /// <c>scope</c>: <c>occurrence</c> (default), <c>following</c> or <c>series</c>; <c>recurrence</c> and
+    /// <c>conflictPolicy</c> only with the latter two.
+    /// </summary>
+    public sealed record ChangeBookingBody(
+        DateTimeOffset? Start,
+        DateTimeOffset? End,
+        Guid[]? ResourceIds,
+        string? Title,
+        int? AttendeeCount,
+        string? Scope,
+        RecurrenceBody? Recurrence,
+        string? ConflictPolicy);
 
     public sealed record ReasonBody(string? Reason);
 
@@ -31,10 +44,13 @@ internal static class BookingsEndpoints
 
         bookings.MapPost("/", CreateAsync)
             .WithSummary("Book one or several resources atomically, once or as a recurring series")
-            .WithDescription("With `recurrence` ({frequency: daily|weekly|monthly, interval, daysOfWeek (weekly), count | until}) every "
-                + "occurrence is booked in one transaction or none is: 201 `{seriesId, bookings}` with Location `/api/bookings?seriesId=`, "
-                + "400 naming the dates of occurrences that break a rule, 409 with `conflictingOccurrences` and suggestions for the whole "
-                + "series. `joinWaitlist` cannot be combined with `recurrence`.")
+            .WithDescription("With `recurrence` ({frequency: daily|weekly|monthly, interval, daysOfWeek (weekly), count | until}) the "
+                + "occurrences are booked in one transaction: 201 `{seriesId, bookings, skipped, swapped}` with Location `/api/series/{seriesId}`, "
+                + "400 naming the dates of occurrences that break a rule. A clash follows `conflictPolicy`: `all-or-nothing` (default) "
+                + "answers 409 with `conflictingOccurrences`, suggestions for the whole series and, in `occurrences`, advice per clashing "
+                + "occurrence; `skip` books the free occurrences and lists the clashing ones in `skipped`; `alternatives` books a clashing "
+                + "occurrence in the best free alternative resource (listed in `swapped`) and skips it only when none is free. "
+                + "`joinWaitlist` cannot be combined with `recurrence`.")
             .Accepts<CreateBookingBody>("application/json")
             .Produces<BookingSnapshot>(StatusCodes.Status201Created)
             .Produces<SeriesSnapshot>(StatusCodes.Status201Created)
@@ -55,9 +71,17 @@ internal static class BookingsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         bookings.MapPatch("/{id:guid}", ChangeAsync)
-            .WithSummary("Reschedule or edit a booking (owner or admin); If-Match honoured")
+            .WithSummary("Reschedule or edit a booking (owner or admin): this occurrence, this and the following ones, or the whole series")
+            .WithDescription("`scope: occurrence` (default) changes the booking; If-Match is its ETag. `following` and `series` change the "
+                + "occurrences of its series from this one on, or all of them, in one transaction; If-Match is the series' ETag "
+                + "(`GET /api/series/{id}`). `start`/`end` are this occurrence's new times: every other occurrence keeps its own day and "
+                + "takes the same local wall-clock times. `following` splits the series here: the rest becomes a new series with "
+                + "`splitFrom`. A `recurrence` lays the occurrences out again. Occurrences that have started, ended, been checked in, "
+                + "completed or cancelled are left alone (`leftAlone`); with `following`, one changed on its own keeps that change. "
+                + "`conflictPolicy` as for a new series. Answers `{seriesId, bookings, version, splitFrom, skipped, swapped, leftAlone}`.")
             .Accepts<ChangeBookingBody>("application/json")
             .Produces<BookingSnapshot>()
+            .Produces<SeriesSnapshot>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -96,6 +120,22 @@ internal static class BookingsEndpoints
             .ProducesTransitionAnswers()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
+
+        api.MapGet("/series/{id:guid}", async (Guid id, HttpContext http, BookingQueries queries) =>
+            {
+                var series = await queries.SeriesAsync(id, http.RequestAborted);
+                if (series is null)
+                {
+                    return Problems.NotFound("The series");
+                }
+
+                http.Response.Headers.ETag = $"\"{series.Version}\"";
+                return TypedResults.Ok(series);
+            })
+            .WithTags("Bookings")
+            .WithSummary("A series: its rule in words, where it was split, its version (ETag, the If-Match of edits by scope) and its occurrences")
+            .Produces<SeriesView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         bookings.MapGet("/{id:guid}/history", async (Guid id, HttpContext http, BookingQueries queries) =>
             {
@@ -164,6 +204,12 @@ internal static class BookingsEndpoints
             errors[field] = messages;
         }
 
+        var policy = ReadPolicy(body.ConflictPolicy, errors);
+        if (recurrence is null && body.Recurrence is null && policy != ConflictPolicy.AllOrNothing)
+        {
+            errors["conflictPolicy"] = ["'conflictPolicy' applies to a recurring booking; a single booking that clashes can join the wait list instead."];
+        }
+
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 200 || key.Any(char.IsControl))
         {
@@ -176,11 +222,11 @@ internal static class BookingsEndpoints
         }
 
         var command = new CreateBookingCommand(body.ResourceIds!, body.Start!.Value, body.End!.Value, body.Title,
-            body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key);
+            body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key, ConflictPolicy: policy);
         if (recurrence is not null)
         {
             var series = await engine.CreateSeriesAsync(command, recurrence, http.User.ToActor(), http.RequestAborted);
-            return Problems.From(series, created => TypedResults.Created($"/api/bookings?seriesId={created.SeriesId}", created));
+            return Problems.From(series, created => SeriesAnswer(http, created, TypedResults.Created($"/api/series/{created.SeriesId}", created)));
         }
 
         var result = await engine.CreateAsync(command, http.User.ToActor(), http.RequestAborted);
@@ -275,13 +321,82 @@ internal static class BookingsEndpoints
             return problem;
         }
 
-        var command = new ChangeBookingCommand(id, body!.Start, body.End, body.ResourceIds, body.Title, body.AttendeeCount, expected);
+        var errors = new Dictionary<string, string[]>();
+        var scope = body!.Scope?.Trim().ToLowerInvariant();
+        if (scope is not (null or "occurrence" or "following" or "series"))
+        {
+            errors["scope"] = ["The scope must be occurrence, following or series."];
+        }
+
+        var (recurrence, recurrenceErrors) = body.Recurrence?.ToRule() ?? (null, new ValidationErrors());
+        foreach (var (field, messages) in recurrenceErrors.ToDictionary())
+        {
+            errors[field] = messages;
+        }
+
+        var policy = ReadPolicy(body.ConflictPolicy, errors);
+        var single = scope is null or "occurrence";
+        if (single && body.Recurrence is not null)
+        {
+            errors["recurrence"] = ["A new rule changes several occurrences: send it with scope 'following' or 'series'."];
+        }
+
+        if (single && body.ConflictPolicy is not null && policy != ConflictPolicy.AllOrNothing)
+        {
+            errors["conflictPolicy"] = ["'conflictPolicy' applies to scope 'following' or 'series'."];
+        }
+
+        if (body is { Start: null, End: null, ResourceIds: null, Title: null, AttendeeCount: null, Recurrence: null })
+        {
+            errors["body"] = ["Nothing to change: give start, end, resourceIds, title, attendeeCount or (for several occurrences) recurrence."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (!single)
+        {
+            var change = new ChangeSeriesCommand(id, scope == "following", body.Start, body.End, body.ResourceIds, body.Title, body.AttendeeCount,
+                recurrence, policy, expected);
+            return Problems.From(await engine.ChangeSeriesAsync(change, http.User.ToActor(), http.RequestAborted),
+                changed => SeriesAnswer(http, changed, TypedResults.Ok(changed)));
+        }
+
+        var command = new ChangeBookingCommand(id, body.Start, body.End, body.ResourceIds, body.Title, body.AttendeeCount, expected);
         var result = await engine.ChangeAsync(command, http.User.ToActor(), http.RequestAborted);
         return Problems.From(result, booking =>
         {
             http.Response.Headers.ETag = ETagOf(booking);
             return TypedResults.Ok(booking);
         });
+    }
+
+    private static IResult SeriesAnswer(HttpContext http, SeriesSnapshot series, IResult answer)
+    {
+        if (series.Version is { } version)
+        {
+            http.Response.Headers.ETag = $"\"{version}\"";
+        }
+
+        return answer;
+    }
+
+    private static ConflictPolicy ReadPolicy(string? text, Dictionary<string, string[]> errors)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "all-or-nothing":
+                return ConflictPolicy.AllOrNothing;
+            case "skip":
+                return ConflictPolicy.Skip;
+            case "alternatives":
+                return ConflictPolicy.Alternatives;
+            default:
+                errors["conflictPolicy"] = ["The conflict policy must be all-or-nothing, skip or alternatives."];
+                return ConflictPolicy.AllOrNothing;
+        }
     }
 
     private static IResult? BadReason(string? reason) => reason switch

@@ -25,9 +25,9 @@ internal static class Problems
     {
         var clashes = conflict.ConflictingOccurrences.Count;
         return Conflict(conflict.Details,
-            clashes == 0 ? "The slots are no longer free; nothing was booked."
-                : $"{clashes} occurrence(s) of the series collide with other reservations; nothing was booked.",
-            ("conflictingOccurrences", conflict.ConflictingOccurrences));
+            clashes == 0 ? "The slots are no longer free; nothing was booked or changed."
+                : $"{clashes} occurrence(s) of the series collide with other reservations; nothing was booked or changed.",
+            ("conflictingOccurrences", conflict.ConflictingOccurrences), ("occurrences", conflict.Occurrences));
     }
 
     private static IResult Conflict(ConflictDetails details, string detail, params (string Name, object? Value)[] more)

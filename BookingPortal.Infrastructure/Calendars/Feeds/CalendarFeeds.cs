@@ -276,7 +276,8 @@ public sealed class CalendarFeeds(IDbContextFactory<BookingDbContext> contexts) 
             .GroupBy(b => b.SeriesId!.Value)
             .Select(g => new { Id = g.Key, Sequence = g.Sum(b => b.Revision - 1), ChangedAt = g.Max(b => b.ChangedAt) })
             .ToDictionaryAsync(g => g.Id, ct);
-        return rules.ToDictionary(s => s.Id, s => new SeriesEntry(s, changes[s.Id].Sequence, changes[s.Id].ChangedAt));
+        // Edits of the series itself and changes handed to a continuation count too, so SEQUENCE only ever goes up.
+        return rules.ToDictionary(s => s.Id, s => new SeriesEntry(s, s.SequenceBase + s.Revision + changes[s.Id].Sequence, changes[s.Id].ChangedAt));
     }
 
     /// <summary>"Room 1, 2nd floor, HQ"; several resources read "Room 1 + Room 2, 2nd floor, HQ".</summary>

@@ -16,6 +16,8 @@ internal sealed class BookingSeriesConfiguration : IEntityTypeConfiguration<Book
         builder.Property(s => s.FirstEnd).HasColumnName("first_end_utc");
         builder.Property(s => s.Frequency).HasConversion<string>().IsRequired();
         builder.Property(s => s.DaysOfWeek).IsRequired();
+        builder.Property(s => s.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
+        builder.HasOne<BookingSeries>().WithMany().HasForeignKey(s => s.SplitFrom).OnDelete(DeleteBehavior.Restrict);
         builder.Ignore(s => s.First);
         builder.Ignore(s => s.Rule);
     }
