@@ -46,6 +46,13 @@ public static class DependencyInjection
         services.AddSingleton<CalendarFeeds>();
         services.AddSingleton<CalendarFeedLinks>();
         services.AddSingleton<UtilizationReport>();
+        services.AddSingleton<OccupancyHeatmap>();
+        services.AddSingleton<AttendanceReport>();
+        services.AddSingleton<RightSizingReport>();
+        services.AddSingleton<DemandReport>();
+        services.AddSingleton<DemandLog>();
+        services.AddSingleton<WeeklyTrend>();
+        services.AddSingleton<BookingFacts>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;

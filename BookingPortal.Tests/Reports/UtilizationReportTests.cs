@@ -4,6 +4,7 @@ using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Reports;
 using BookingPortal.Tests.Engine;
 using BookingPortal.Tests.Infrastructure;
+using static BookingPortal.Tests.Reports.ReportVenue;
 
 namespace BookingPortal.Tests.Reports;
 
@@ -14,22 +15,13 @@ namespace BookingPortal.Tests.Reports;
 /// </summary>
 public class UtilizationReportTests(DatabaseFixture database) : EngineTestBase(database)
 {
-    private static readonly DateOnly Saturday = new(2027, 3, 27);
-    private static readonly DateOnly Sunday = new(2027, 3, 28);
-    private static readonly DateOnly MondayAfter = new(2027, 3, 29);
-
-    private static IEnumerable<OpeningInterval> Hours() =>
-        Enum.GetValues<DayOfWeek>().Select(day => day == DayOfWeek.Sunday
-            ? new OpeningInterval(day, TimeOnly.MinValue, TimeOnly.MinValue)
-            : new OpeningInterval(day, new TimeOnly(8, 0), new TimeOnly(18, 0)));
-
     [Fact]
     public async Task Utilization_counts_held_time_inside_open_hours_per_resource_and_group()
     {
         Harness.Clock.Set(new DateTimeOffset(2027, 3, 20, 8, 0, 0, TimeSpan.Zero));
         var venue = await Harness.SeedVenueAsync(v =>
         {
-            v.OpenAt(Hours()).ClosedOn(new Closure(new DateOnly(2027, 3, 30), new DateOnly(2027, 3, 30), "Holiday"));
+            v.OpenAt(ReportVenue.Hours()).ClosedOn(ReportVenue.Holiday);
             v.Room("Alpha").WithRules(r => r with { BufferBefore = TimeSpan.FromMinutes(15), BufferAfter = TimeSpan.FromMinutes(15) });
             v.Room("Beta");
             v.Desk("Desk C").WithRules(r => r with { RequiresCheckIn = true });
@@ -56,7 +48,7 @@ public class UtilizationReportTests(DatabaseFixture database) : EngineTestBase(d
         Booked(await Engine.MarkNoShowAsync(noShow.Id, TestData.OperatorAt(venue.Location)));
 
         var report = new UtilizationReport(Harness.Contexts);
-        var query = new ReportQuery(venue.Location.Id, Saturday, new DateOnly(2027, 3, 31));
+        var query = new ReportQuery(venue.Location.Id, Saturday, End);
         var byResource = Rows(await report.RunAsync(query, TestData.Admin));
         var byLocation = Rows(await report.RunAsync(query with { GroupBy = ReportGrouping.Location }, TestData.Admin));
         var byKind = Rows(await report.RunAsync(query with { GroupBy = ReportGrouping.Kind }, TestData.Admin));

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace BookingPortal.Benchmarks;
 
 internal sealed record BenchOptions(int Operations, int Warmup, int Rounds, int Workers, int Resources, int Races, int Racers, bool Profile,
-    int FeedEvents = 0)
+    int FeedEvents = 0, int ReportResources = 0)
 {
     public const string Usage =
         "usage: BookingPortal.Benchmarks [--ops 4000] [--warmup 300] [--rounds 3] [--workers 16] [--resources 64] " +
-        "[--races 10] [--racers 50] [--profile] | --feed 5000";
+        "[--races 10] [--racers 50] [--profile] | --feed 5000 | --reports [--resources 2000]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -26,8 +26,14 @@ internal sealed record BenchOptions(int Operations, int Warmup, int Rounds, int 
                 "--racers" => options with { Racers = Math.Max(2, Positive(args, ++i)) },
                 "--profile" => options with { Profile = true },
                 "--feed" => options with { FeedEvents = Positive(args, ++i) },
+                "--reports" => options with { ReportResources = 2000 },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
+        }
+
+        if (options.ReportResources > 0)
+        {
+            return args.Contains("--resources") ? options with { ReportResources = options.Resources } : options;
         }
 
         // Distinct resources per in-flight operation is what keeps the throughput phase free of conflicts by design.

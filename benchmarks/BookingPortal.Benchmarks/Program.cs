@@ -34,7 +34,11 @@ try
 {
     await using var database = await BenchDatabase.OpenAsync(logger, CancellationToken.None);
     // A missed target is a finding to report, not a failure: only broken correctness changes the exit code.
-    if (options.FeedEvents > 0)
+    if (options.ReportResources > 0)
+    {
+        await ReportsBenchmark.RunAsync(options.ReportResources, database, Console.Out);
+    }
+    else if (options.FeedEvents > 0)
     {
         await FeedBenchmark.RunAsync(options.FeedEvents, database, Console.Out);
     }
