@@ -21,12 +21,14 @@ internal sealed class FailureAnswers(IHostEnvironment environment, ILogger<Failu
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var isApi = httpContext.Request.Path.StartsWithSegments("/api");
+        // The middleware has already pointed the request at /error; the feature keeps the path that failed.
+        var path = new PathString(httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path);
+        var isApi = path.StartsWithSegments("/api");
         if (DatabaseOutage.IsOutage(exception))
         {
             // A warning, not an error: the readiness probe reports the outage, and one line per request is enough here.
             logger.LogWarning("Answered 503 for {Path}: PostgreSQL is unreachable ({Reason})",
-                httpContext.Request.Path, exception.GetBaseException().Message);
+                path, exception.GetBaseException().Message);
             httpContext.Response.Headers.RetryAfter =
                 ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             if (isApi || !AcceptsHtml(httpContext))
@@ -36,7 +38,7 @@ internal sealed class FailureAnswers(IHostEnvironment environment, ILogger<Failu
             }
             else
             {
-                await WriteOutagePageAsync(httpContext);
+                await WriteOutagePageAsync(httpContext, path);
             }
 
             return true;
@@ -49,12 +51,12 @@ internal sealed class FailureAnswers(IHostEnvironment environment, ILogger<Failu
 
         if (DomainGuard(exception) is { } guard)
         {
-            logger.LogInformation("Answered {Status} for {Path}: {Guard}", guard.Status, httpContext.Request.Path, exception.Message);
+            logger.LogInformation("Answered {Status} for {Path}: {Guard}", guard.Status, path, exception.Message);
             await Hardening.WriteProblemAsync(httpContext, guard);
             return true;
         }
 
-        logger.LogError(exception, "Unhandled exception on {Path}", httpContext.Request.Path);
+        logger.LogError(exception, "Unhandled exception on {Path}", path);
         var unexpected = new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = UnexpectedTitle };
         if (environment.IsDevelopment())
         {
@@ -98,7 +100,7 @@ internal sealed class FailureAnswers(IHostEnvironment environment, ILogger<Failu
         context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     // Self-contained (no layout, no circuit, no database): the page reloads itself once the wait has passed.
-    private static async Task WriteOutagePageAsync(HttpContext context)
+    private static async Task WriteOutagePageAsync(HttpContext context, PathString path)
     {
         var seconds = ((int)DatabaseOutage.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -109,7 +111,7 @@ internal sealed class FailureAnswers(IHostEnvironment environment, ILogger<Failu
             <head><meta charset="utf-8"><meta http-equiv="refresh" content="{seconds}"><title>Retrying · BookingPortal</title></head>
             <body><main><h1>The database is unreachable — retrying…</h1>
             <p role="status" data-testid="database-outage">BookingPortal cannot reach its database right now. This page tries again every {seconds} seconds; nothing you saved is lost.</p>
-            <p><a href="{HtmlEncoder.Default.Encode(context.Request.Path + context.Request.QueryString)}">Try again now</a></p></main></body>
+            <p><a href="{HtmlEncoder.Default.Encode(path + context.Request.QueryString)}">Try again now</a></p></main></body>
             </html>
             """);
     }
