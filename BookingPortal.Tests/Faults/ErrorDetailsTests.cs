@@ -16,14 +16,10 @@ public sealed class ErrorDetailsTests
     [Fact]
     public async Task In_Production_a_500_is_a_generic_problem_with_a_trace_id_and_no_exception_details()
     {
-        using var app = await UnmigratedAppAsync("Production");
-        using var client = app.CreateClient();
+        var (status, mediaType, body) = await SignInAsync("Production");
 
-        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = "who@example.test", password = "Whatever1!" });
-        var body = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Equal("application/problem+json", mediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal("An unexpected error occurred", problem.GetProperty("title").GetString());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
@@ -37,21 +33,19 @@ public sealed class ErrorDetailsTests
     [Fact]
     public async Task In_Development_the_same_500_says_what_failed()
     {
-        using var app = await UnmigratedAppAsync("Development");
-        using var client = app.CreateClient();
+        var (status, _, body) = await SignInAsync("Development");
 
-        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = "who@example.test", password = "Whatever1!" });
-        var body = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Contains("42P01", body, StringComparison.Ordinal);
     }
 
-    private static async Task<AppServer> UnmigratedAppAsync(string environment)
+    private static async Task<(HttpStatusCode Status, string? MediaType, string Body)> SignInAsync(string environment)
     {
-        var app = new EnvironmentAppServer(await TestDatabase.CreateDatabaseAsync("unmigrated"), environment);
+        using var app = new EnvironmentAppServer(await TestDatabase.CreateDatabaseAsync("unmigrated"), environment);
         app.Start();
-        return app;
+        using var client = app.CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { email = "who@example.test", password = "Whatever1!" });
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
     private sealed class EnvironmentAppServer(string connectionString, string environment)
