@@ -30,6 +30,7 @@ builder.Services.AddRadzenCookieThemeService(options =>
     options.Duration = TimeSpan.FromDays(365);
 });
 builder.Services.AddProblemDetails();
+builder.Services.AddBookingFailureAnswers();
 builder.AddBookingIdentity();
 builder.AddBookingApi();
 builder.Services.AddLiveScreens();
@@ -66,10 +67,10 @@ if (app.Configuration.GetValue("DemoData:Seed", app.Environment.IsDevelopment())
 
 await app.Services.GetRequiredService<FirstAdmin>().EnsureAsync(app.Lifetime.ApplicationStopping);
 
+// Outages answer 503, domain guards 4xx, other API failures a 500 without details (Hosting/FailureAnswers.cs).
+app.UseBookingFailureAnswers();
 if (!app.Environment.IsDevelopment())
 {
-    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
-        pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
     app.UseHsts();
 }
 

@@ -113,10 +113,12 @@ public static class Hardening
         return settings.PerUser.Window > settings.PerIp.Window ? settings.PerUser.Window : settings.PerIp.Window;
     }
 
-    internal static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    internal static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
+        WriteProblemAsync(context, new ProblemDetails { Status = status, Title = title, Detail = detail });
+
+    internal static async Task WriteProblemAsync(HttpContext context, ProblemDetails problem)
     {
-        context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem })
                 .ConfigureAwait(false))
