@@ -25,7 +25,8 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "GET /api/notifications", "POST /api/notifications/{id}/read", "POST /api/notifications/read-all", "GET /api/events",
             "GET /api/me/calendar.ics", "GET /api/resources/{id}/calendar.ics", "GET /api/locations/{id}/calendar.ics",
             "GET /api/me/calendar-links", "POST /api/me/calendar-links", "DELETE /api/me/calendar-links/{id}",
-            "GET /api/reports/utilization",
+            "GET /api/reports/utilization", "GET /api/reports/heatmap", "GET /api/reports/attendance", "GET /api/reports/right-sizing",
+            "GET /api/reports/demand", "GET /api/reports/trends", "GET /api/reports/bookings",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);
