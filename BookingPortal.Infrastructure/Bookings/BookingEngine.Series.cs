@@ -25,10 +25,11 @@ public sealed partial class BookingEngine
     {
         for (var attempt = 1; ; attempt++)
         {
-            var result = await RetryWhenDeadlockedAsync(() => CreateSeriesOnceAsync(command, recurrence, actor, ct), ct);
+            var (result, raced) = await RetryWhenDeadlockedAsync(() => CreateSeriesOnceAsync(command, recurrence, actor, ct), ct);
             // A policy other than all-or-nothing promised to book around clashes: one that appeared between its check
-            // and the commit (the constraint refused the insert) is worked around on a fresh read.
-            if (result is not SeriesResult.Conflict || command.ConflictPolicy == ConflictPolicy.AllOrNothing || attempt == AttemptsWhenRaced)
+            // and the commit (the constraint refused the insert) is worked around on a fresh read. A request with
+            // nothing left to book is answered at once.
+            if (!raced || command.ConflictPolicy == ConflictPolicy.AllOrNothing || attempt == AttemptsWhenRaced)
             {
                 return result;
             }
@@ -55,7 +56,7 @@ public sealed partial class BookingEngine
         }
     }
 
-    private async Task<SeriesResult> CreateSeriesOnceAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct)
+    private async Task<(SeriesResult Result, bool Raced)> CreateSeriesOnceAsync(CreateBookingCommand command, Recurrence recurrence, Actor actor, CancellationToken ct)
     {
         var resourceIds = command.ResourceIds ?? [];
         var errors = CheckRequest(command);
@@ -70,14 +71,14 @@ public sealed partial class BookingEngine
         await db.Database.OpenConnectionAsync(ct);
         if (command.IdempotencyKey is not null && await ReplaySeriesAsync(db, actor, command.IdempotencyKey, requestHash!, ct) is { } replay)
         {
-            return replay;
+            return (replay, false);
         }
 
         var (resources, location) = await snapshots.GetAsync(db, resourceIds, ct);
         errors.Merge(BookingPolicy.CheckResources(resourceIds, resources));
         if (!errors.IsEmpty || location is null)
         {
-            return Invalid(errors);
+            return (Invalid(errors), false);
         }
 
         var expansion = recurrence.Expand(new TimeRange(command.Start, command.End), location);
@@ -85,15 +86,15 @@ public sealed partial class BookingEngine
         errors.Merge(expansion.Errors).Merge(BookingPolicy.CheckSeries(expansion.Occurrences, command.AttendeeCount, resources, location, now));
         if (!errors.IsEmpty)
         {
-            return Invalid(errors);
+            return (Invalid(errors), false);
         }
 
         var seriesId = Guid.CreateVersion7();
         var plan = await PlanAroundClashesAsync(db, command, resources, location, expansion.Occurrences, now, ct);
         if (plan.Booked.Count == 0)
         {
-            return new SeriesResult.Conflict(await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
-                first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct));
+            return (new SeriesResult.Conflict(await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
+                first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct)), false);
         }
 
         var bookings = plan.Booked
@@ -112,18 +113,18 @@ public sealed partial class BookingEngine
                 .Select(pair => new SwappedOccurrence(pair.First.Id, pair.First.Start, pair.First.End, resourceIds.Order().ToList(),
                     pair.First.ResourceIds.Order().ToList()))
                 .ToList();
-            return new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList())
+            return (new SeriesResult.Success(new SeriesSnapshot(seriesId, bookings.Select(BookingSnapshot.Of).ToList())
             {
                 Version = series.Version,
                 Skipped = plan.Skipped,
                 Swapped = swapped,
-            });
+            }), false);
         }
         catch (DbUpdateException e) when (IsViolation(e, UniqueViolation) && command.IdempotencyKey is not null)
         {
             db.ChangeTracker.Clear();
-            return await ReplaySeriesAsync(db, actor, command.IdempotencyKey, requestHash!, ct)
-                ?? throw new InvalidOperationException("An idempotency key collided but its series is gone.", e);
+            return (await ReplaySeriesAsync(db, actor, command.IdempotencyKey, requestHash!, ct)
+                ?? throw new InvalidOperationException("An idempotency key collided but its series is gone.", e), false);
         }
         catch (DbUpdateException e) when (IsViolation(e, ExclusionViolation))
         {
@@ -133,7 +134,7 @@ public sealed partial class BookingEngine
         db.ChangeTracker.Clear();
         var details = await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
             first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
-        return new SeriesResult.Conflict(details);
+        return (new SeriesResult.Conflict(details), true);
     }
 
     private sealed record PlannedOccurrence(TimeRange Range, IReadOnlyList<Resource> Resources);

@@ -302,15 +302,11 @@ public sealed partial class BookingEngine
             {
                 range = wanted;
             }
-            else if (Keeps(SeriesFields.Time))
-            {
-                range = member.Range;
-            }
-            else if (command.Recurrence is not null)
+            else if (!Keeps(SeriesFields.Time) && command.Recurrence is not null)
             {
                 range = into;
             }
-            else if (timeChanged)
+            else if (!Keeps(SeriesFields.Time) && timeChanged)
             {
                 // Its own day, which differs from the rule's where the occurrence was moved on its own.
                 var ownDay = seriesLocation.LocalDay(member.Start).AddDays(dayShift);
