@@ -11,7 +11,8 @@ public sealed record CreateBookingCommand(
     bool JoinWaitlist = false,
     string? IdempotencyKey = null,
     IReadOnlyList<string>? RequiredFeatures = null,
-    ConflictPolicy ConflictPolicy = ConflictPolicy.AllOrNothing);
+    ConflictPolicy ConflictPolicy = ConflictPolicy.AllOrNothing,
+    IReadOnlyList<OccurrenceChoice>? Choices = null);
 
 /// <summary>Every member left null keeps its current value.</summary>
 public sealed record ChangeBookingCommand(
@@ -38,4 +39,30 @@ public sealed record ChangeSeriesCommand(
     int? AttendeeCount = null,
     Recurrence? Recurrence = null,
     ConflictPolicy Policy = ConflictPolicy.AllOrNothing,
-    uint? ExpectedSeriesVersion = null);
+    uint? ExpectedSeriesVersion = null,
+    IReadOnlyList<OccurrenceChoice>? Choices = null);
+
+/// <summary>What to do with one occurrence of a series request, decided by the person rather than by the policy.</summary>
+public enum OccurrenceAction
+{
+    /// <summary>Leave it out (on an edit: leave it as it is).</summary>
+    Skip,
+
+    /// <summary>Book it at another time that day and/or in other resources.</summary>
+    Book,
+
+    /// <summary>Wait for its slot on the wait list (new occurrences only).</summary>
+    Waitlist,
+}
+
+/// <summary>
+/// One occurrence's own way out of a clash, addressed by the start the request gives it (as a 409 lists it). For
+/// <see cref="OccurrenceAction.Book"/>, <see cref="Start"/>/<see cref="End"/> and <see cref="ResourceIds"/> replace the
+/// occurrence's time and resources where given. Occurrences without a choice follow the request's conflict policy.
+/// </summary>
+public sealed record OccurrenceChoice(
+    DateTimeOffset OccurrenceStart,
+    OccurrenceAction Action,
+    DateTimeOffset? Start = null,
+    DateTimeOffset? End = null,
+    IReadOnlyList<Guid>? ResourceIds = null);

@@ -83,23 +83,34 @@ public sealed partial class BookingEngine
 
         var expansion = recurrence.Expand(new TimeRange(command.Start, command.End), location);
         var now = time.GetUtcNow();
-        errors.Merge(expansion.Errors).Merge(BookingPolicy.CheckSeries(expansion.Occurrences, command.AttendeeCount, resources, location, now));
+        var chosen = await ReadChoicesAsync(db, command.Choices, expansion.Occurrences.Select(o => (o, (IReadOnlyList<Resource>)resources)).ToList(),
+            location, command.AttendeeCount, waitlistAllowed: true, errors, now, ct);
+        // An occurrence the person moved or left out is checked where it goes, not where the rule put it.
+        var asRuled = expansion.Occurrences.Where(o => !chosen.TryGetValue(o.Start, out var c) || c.Action == OccurrenceAction.Waitlist).ToList();
+        errors.Merge(expansion.Errors).Merge(BookingPolicy.CheckSeries(asRuled, command.AttendeeCount, resources, location, now));
         if (!errors.IsEmpty)
         {
             return (Invalid(errors), false);
         }
 
         var seriesId = Guid.CreateVersion7();
-        var plan = await PlanAroundClashesAsync(db, command, resources, location, expansion.Occurrences, now, ct);
+        var plan = await PlanAroundClashesAsync(db, command, resources, location, expansion.Occurrences, chosen, now, ct);
+        if (plan.Booked.Count == 0 && chosen.Count > 0 && plan.Skipped.Count == expansion.Occurrences.Count)
+        {
+            return (Invalid("choices", "Every occurrence is left out, so there is nothing to book."), false);
+        }
+
         if (plan.Booked.Count == 0)
         {
-            return (new SeriesResult.Conflict(await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
-                first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct)), false);
+            return (new SeriesResult.Conflict(await ExplainUnchosenAsync(db, command, recurrence, resources, location, expansion.Occurrences, chosen, now, ct)), false);
         }
 
         var bookings = plan.Booked
-            .Select((o, i) => Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
-                i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
+            .Select((o, i) => o.Waits
+                ? Booking.JoinWaitlist(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
+                    i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId)
+                : Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
+                    i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
             .ToList();
         db.Bookings.AddRange(bookings);
         var series = BookingSeries.Of(seriesId, recurrence, expansion.Occurrences[0], location.TimeZoneId, now);
@@ -132,12 +143,27 @@ public sealed partial class BookingEngine
         }
 
         db.ChangeTracker.Clear();
-        var details = await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location, expansion.Occurrences,
-            first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
+        var details = await ExplainUnchosenAsync(db, command, recurrence, resources, location, expansion.Occurrences, chosen, now, ct);
         return (new SeriesResult.Conflict(details), true);
     }
 
-    private sealed record PlannedOccurrence(TimeRange Range, IReadOnlyList<Resource> Resources);
+    /// <summary>
+    /// The advice for a refused series covers the occurrences the person has not decided on yet, so answering the
+    /// clashes one by one converges; a clash of a decided occurrence (taken meanwhile) is advised on as ruled.
+    /// </summary>
+    private async Task<SeriesConflict> ExplainUnchosenAsync(BookingDbContext db, CreateBookingCommand command, Recurrence recurrence,
+        List<Resource> resources, Location location, IReadOnlyList<TimeRange> occurrences, Dictionary<DateTimeOffset, ChosenOccurrence> chosen,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        async Task<SeriesConflict> ExplainAsync(IReadOnlyList<TimeRange> these) => await ConflictAdvisor.ExplainSeriesAsync(db, snapshots, resources, location,
+            these, first => recurrence.Expand(first, location).Occurrences, command.AttendeeCount, command.RequiredFeatures ?? [], now, ct);
+        var open = occurrences.Where(o => !chosen.ContainsKey(o.Start)).ToList();
+        var details = open.Count > 0 ? await ExplainAsync(open) : null;
+        return details is { Occurrences.Count: > 0 } ? details : await ExplainAsync(occurrences);
+    }
+
+    /// <summary>An occurrence to book; one that <see cref="Waits"/> joins the wait list for its slot instead of taking it.</summary>
+    private sealed record PlannedOccurrence(TimeRange Range, IReadOnlyList<Resource> Resources, bool Waits = false);
 
     private sealed record ClashPlan(List<PlannedOccurrence> Booked, List<SkippedOccurrence> Skipped);
 
@@ -146,9 +172,10 @@ public sealed partial class BookingEngine
     /// asked and lets the constraint refuse; the others read what holds the times first and book around it.
     /// </summary>
     private async Task<ClashPlan> PlanAroundClashesAsync(BookingDbContext db, CreateBookingCommand command, List<Resource> resources,
-        Location location, IReadOnlyList<TimeRange> occurrences, DateTimeOffset now, CancellationToken ct)
+        Location location, IReadOnlyList<TimeRange> occurrences, Dictionary<DateTimeOffset, ChosenOccurrence> chosen, DateTimeOffset now,
+        CancellationToken ct)
     {
-        if (command.ConflictPolicy == ConflictPolicy.AllOrNothing)
+        if (command.ConflictPolicy == ConflictPolicy.AllOrNothing && chosen.Count == 0)
         {
             return new ClashPlan(occurrences.Select(o => new PlannedOccurrence(o, resources)).ToList(), []);
         }
@@ -162,7 +189,27 @@ public sealed partial class BookingEngine
         foreach (var occurrence in occurrences)
         {
             var collisions = ConflictAdvisor.Collisions(resources, occurrence, holding);
-            if (collisions.Count == 0)
+            if (chosen.TryGetValue(occurrence.Start, out var choice))
+            {
+                switch (choice.Action)
+                {
+                    case OccurrenceAction.Skip:
+                        plan.Skipped.Add(new SkippedOccurrence(occurrence.Start, occurrence.End, null, collisions));
+                        break;
+                    case OccurrenceAction.Book:
+                        plan.Booked.Add(new PlannedOccurrence(choice.Range, choice.Resources));
+                        break;
+                    default:
+                        // A slot that freed up since the person chose to wait is simply booked.
+                        plan.Booked.Add(new PlannedOccurrence(occurrence, resources, Waits: collisions.Count > 0));
+                        break;
+                }
+
+                continue;
+            }
+
+            // All-or-nothing books a clashing occurrence as asked and lets the constraint refuse the whole request.
+            if (collisions.Count == 0 || command.ConflictPolicy == ConflictPolicy.AllOrNothing)
             {
                 plan.Booked.Add(new PlannedOccurrence(occurrence, resources));
                 continue;
@@ -278,9 +325,12 @@ public sealed partial class BookingEngine
 
     /// <summary>A single booking's fingerprint extended by the rule, so a key first used for one booking never replays as a series.</summary>
     private static string SeriesFingerprint(CreateBookingCommand command, Recurrence recurrence) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(command.ConflictPolicy == ConflictPolicy.AllOrNothing
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(command.ConflictPolicy == ConflictPolicy.AllOrNothing && command.Choices is not { Count: > 0 }
             ? $"{Fingerprint(command)};{recurrence}"
-            : $"{Fingerprint(command)};{recurrence};{command.ConflictPolicy}")));
+            : $"{Fingerprint(command)};{recurrence};{command.ConflictPolicy};{string.Join("|", (command.Choices ?? []).Select(Describe))}")));
+
+    private static string Describe(OccurrenceChoice c) =>
+        $"{c.OccurrenceStart.UtcTicks}:{c.Action}:{c.Start?.UtcTicks}:{c.End?.UtcTicks}:{string.Join(",", (c.ResourceIds ?? []).Order())}";
 
     private static SeriesResult Invalid(ValidationErrors errors) => new SeriesResult.Failed(new BookingResult.Invalid(errors.ToDictionary()));
 

@@ -95,7 +95,15 @@ public sealed partial class BookingEngine
             return (Invalid(errors), false);
         }
 
-        var clashes = await ResolveClashesAsync(db, command, plan, members, now, ct);
+        var choiceErrors = new ValidationErrors();
+        var chosen = await ReadChoicesAsync(db, command.Choices, plan.Targets.Where(t => t.Moves).Select(t => (t.Range, t.Resources)).ToList(),
+            plan.Location, plan.AttendeeCount, waitlistAllowed: false, choiceErrors, now, ct);
+        if (!choiceErrors.IsEmpty)
+        {
+            return (Invalid(choiceErrors), false);
+        }
+
+        var clashes = await ResolveClashesAsync(db, command, plan, members, chosen, now, ct);
         if (clashes.Conflict is { } conflict)
         {
             return (new SeriesResult.Conflict(conflict), false);
@@ -172,7 +180,7 @@ public sealed partial class BookingEngine
         {
             logger.LogDebug("Series {SeriesId} edit collided", seriesId);
             db.ChangeTracker.Clear();
-            return (new SeriesResult.Conflict(await ExplainSeriesEditAsync(db, plan, members, now, ct)), true);
+            return (new SeriesResult.Conflict(await ExplainSeriesEditAsync(db, plan, members, chosen, now, ct)), true);
         }
 
         if (freed.Count > 0)
@@ -360,7 +368,7 @@ public sealed partial class BookingEngine
     /// clashing occurrence, skip leaves those occurrences as they are, alternatives moves them to the best free room.
     /// </summary>
     private async Task<ClashOutcome> ResolveClashesAsync(BookingDbContext db, ChangeSeriesCommand command, SeriesPlan plan, List<Booking> members,
-        DateTimeOffset now, CancellationToken ct)
+        Dictionary<DateTimeOffset, ChosenOccurrence> chosen, DateTimeOffset now, CancellationToken ct)
     {
         var moving = plan.Targets.Where(t => t.Moves).ToList();
         var candidates = command.Policy == ConflictPolicy.Alternatives && moving.Count > 0
@@ -372,6 +380,20 @@ public sealed partial class BookingEngine
         foreach (var target in plan.Targets)
         {
             var collisions = target.Moves ? ConflictAdvisor.Collisions(target.Resources, target.Range, holding) : [];
+            if (target.Moves && chosen.TryGetValue(target.Range.Start, out var choice))
+            {
+                if (choice.Action == OccurrenceAction.Skip)
+                {
+                    outcome.Skipped.Add(new SkippedOccurrence(target.Range.Start, target.Range.End, target.Member?.Id, collisions));
+                }
+                else
+                {
+                    outcome.Applied.Add(target with { Range = choice.Range, Resources = choice.Resources });
+                }
+
+                continue;
+            }
+
             if (collisions.Count == 0)
             {
                 outcome.Applied.Add(target);
@@ -380,7 +402,7 @@ public sealed partial class BookingEngine
 
             if (command.Policy == ConflictPolicy.AllOrNothing)
             {
-                return outcome with { Conflict = await ExplainSeriesEditAsync(db, plan, members, now, ct) };
+                return outcome with { Conflict = await ExplainSeriesEditAsync(db, plan, members, chosen, now, ct) };
             }
 
             var swapped = command.Policy == ConflictPolicy.Alternatives
@@ -404,9 +426,18 @@ public sealed partial class BookingEngine
         return outcome;
     }
 
-    private async Task<SeriesConflict> ExplainSeriesEditAsync(BookingDbContext db, SeriesPlan plan, List<Booking> members, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Advice on the moving occurrences the person has not decided on yet (all of them when a decided one clashed).</summary>
+    private async Task<SeriesConflict> ExplainSeriesEditAsync(BookingDbContext db, SeriesPlan plan, List<Booking> members,
+        Dictionary<DateTimeOffset, ChosenOccurrence> chosen, DateTimeOffset now, CancellationToken ct)
     {
-        var ranges = plan.Targets.Where(t => t.Moves).Select(t => t.Range).OrderBy(r => r.Start).ToList();
+        var open = await ExplainMovingAsync(db, plan, members, plan.Targets.Where(t => t.Moves && !chosen.ContainsKey(t.Range.Start)), now, ct);
+        return open.Occurrences.Count > 0 || chosen.Count == 0 ? open : await ExplainMovingAsync(db, plan, members, plan.Targets.Where(t => t.Moves), now, ct);
+    }
+
+    private async Task<SeriesConflict> ExplainMovingAsync(BookingDbContext db, SeriesPlan plan, List<Booking> members, IEnumerable<SeriesTarget> moving,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var ranges = moving.Select(t => t.Range).OrderBy(r => r.Start).ToList();
         if (ranges.Count == 0)
         {
             return new SeriesConflict([], new ConflictDetails([], [], [], false));

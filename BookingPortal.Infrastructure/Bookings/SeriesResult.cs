@@ -34,7 +34,11 @@ public sealed record OccurrenceConflict(
     DateTimeOffset End,
     IReadOnlyList<ConflictingRange> Conflicts,
     IReadOnlyList<SuggestedSlot> SuggestedSlots,
-    IReadOnlyList<AlternativeResource> AlternativeResources);
+    IReadOnlyList<AlternativeResource> AlternativeResources)
+{
+    /// <summary>Only other bookings hold it (no maintenance), so a request for it could wait for the slot to free.</summary>
+    public bool CanJoinWaitlist => Conflicts.Count > 0 && Conflicts.All(c => c.Kind == BlockerKind.Booking);
+}
 
 /// <summary>
 /// Which requested occurrences collide; what the user can do instead for the whole series (<see cref="Details"/>); and,

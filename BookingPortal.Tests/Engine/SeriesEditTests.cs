@@ -292,4 +292,115 @@ public class SeriesEditTests(DatabaseFixture database) : EngineTestBase(database
         Assert.All(results, r => Assert.True(r is SeriesResult.Success or SeriesResult.Conflict, r.ToString()));
         Assert.Equal(6, await Harness.HoldingAllocationsAsync(aurora));
     }
+    [Fact]
+    public async Task Each_clashing_week_can_be_resolved_on_its_own_by_another_room_another_time_the_wait_list_or_skipping_it()
+    {
+        var venue = await Harness.SeedVenueAsync(v =>
+        {
+            v.Room("Aurora");
+            v.Room("Borealis");
+        });
+        var aurora = venue["Aurora"].Id;
+        foreach (var week in new[] { 14, 21, 28, 35 })
+        {
+            Booked(await Engine.CreateAsync(Request(venue.At(Monday.AddDays(week), "09:00", "10:00"), aurora), TestData.Bob));
+        }
+
+        var request = Request(venue.At(Monday.AddDays(7), "09:00", "10:00"), aurora);
+        var refused = Assert.IsType<SeriesResult.Conflict>(await Engine.CreateSeriesAsync(request, Weekly(5), TestData.Alice)).Details;
+        Assert.Equal(4, refused.Occurrences.Count);
+        Assert.All(refused.Occurrences, o => Assert.True(o.CanJoinWaitlist));
+        var room = refused.Occurrences[0];
+        var time = refused.Occurrences[1];
+        var later = time.SuggestedSlots.First(s => s.Start > time.Start);
+
+        var series = Done(await Engine.CreateSeriesAsync(request with
+        {
+            Choices =
+            [
+                new OccurrenceChoice(room.Start, OccurrenceAction.Book, ResourceIds: [room.AlternativeResources.Single().Id]),
+                new OccurrenceChoice(time.Start, OccurrenceAction.Book, later.Start, later.End),
+                new OccurrenceChoice(refused.Occurrences[2].Start, OccurrenceAction.Waitlist),
+                new OccurrenceChoice(refused.Occurrences[3].Start, OccurrenceAction.Skip),
+            ],
+        }, Weekly(5), TestData.Alice));
+
+        Assert.Equal([BookingStatus.Confirmed, BookingStatus.Confirmed, BookingStatus.Confirmed, BookingStatus.Pending], series.Bookings.Select(b => b.Status));
+        Assert.Equal([aurora, venue["Borealis"].Id, aurora, aurora], series.Bookings.Select(b => b.ResourceIds.Single()));
+        Assert.Equal(later.Start, series.Bookings[2].Start);
+        Assert.Equal(refused.Occurrences[3].Start, Assert.Single(series.Skipped).Start);
+        Assert.All(await MembersAsync(series.SeriesId), m => Assert.Equal(series.SeriesId, m.SeriesId));
+        // Bob's four plus the first week and the moved one; the wait-listed week holds nothing.
+        Assert.Equal(6, await Harness.HoldingAllocationsAsync(aurora));
+    }
+
+    [Fact]
+    public async Task A_choice_for_no_occurrence_or_for_a_room_elsewhere_is_refused_and_books_nothing()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
+        var elsewhere = await Harness.SeedVenueAsync(v => v.Room("Zenith"));
+        var request = Request(venue.At(Monday.AddDays(7), "09:00", "10:00"), venue["Aurora"].Id);
+
+        var result = await Engine.CreateSeriesAsync(request with
+        {
+            Choices =
+            [
+                new OccurrenceChoice(venue.At(Monday.AddDays(8), "09:00", "10:00").Start, OccurrenceAction.Skip),
+                new OccurrenceChoice(venue.At(Monday.AddDays(14), "09:00", "10:00").Start, OccurrenceAction.Book, ResourceIds: [elsewhere["Zenith"].Id]),
+            ],
+        }, Weekly(3), TestData.Alice);
+
+        var errors = Assert.IsType<BookingResult.Invalid>(Assert.IsType<SeriesResult.Failed>(result).Outcome).Errors["choices"];
+        Assert.Equal(2, errors.Length);
+        Assert.Contains(errors, e => e.StartsWith("No occurrence of this request starts at 09:00 on Tue", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("stays at its location", StringComparison.Ordinal));
+        Assert.Equal(0, await Harness.BookingCountAsync(venue["Aurora"].Id));
+    }
+
+    [Fact]
+    public async Task A_series_move_can_skip_one_clashing_week_and_send_another_to_a_free_room()
+    {
+        var venue = await Harness.SeedVenueAsync(v =>
+        {
+            v.Room("Aurora");
+            v.Room("Borealis");
+        });
+        var aurora = venue["Aurora"].Id;
+        var series = await WeeklyAsync(venue, Monday.AddDays(7), 3);
+        Booked(await Engine.CreateAsync(Request(venue.At(Monday.AddDays(14), "11:00", "12:00"), aurora), TestData.Bob));
+        Booked(await Engine.CreateAsync(Request(venue.At(Monday.AddDays(21), "11:00", "12:00"), aurora), TestData.Bob));
+        var later = venue.At(Monday.AddDays(7), "11:00", "12:00");
+        var move = new ChangeSeriesCommand(series.Bookings[0].Id, false, later.Start, later.End);
+        var refused = Assert.IsType<SeriesResult.Conflict>(await Engine.ChangeSeriesAsync(move, TestData.Alice)).Details;
+        Assert.Equal(2, refused.Occurrences.Count);
+
+        var changed = Done(await Engine.ChangeSeriesAsync(move with
+        {
+            Choices =
+            [
+                new OccurrenceChoice(refused.Occurrences[0].Start, OccurrenceAction.Skip),
+                new OccurrenceChoice(refused.Occurrences[1].Start, OccurrenceAction.Book, ResourceIds: [venue["Borealis"].Id]),
+            ],
+        }, TestData.Alice));
+
+        Assert.Equal(series.Bookings[1].Id, Assert.Single(changed.Skipped).BookingId);
+        var members = await MembersAsync(series.SeriesId);
+        Assert.Equal(["11:00", "09:00", "11:00"], members.Select(m => venue.Location.ToLocal(m.Start).ToString("HH:mm")));
+        Assert.Equal([aurora, aurora, venue["Borealis"].Id], members.Select(m => m.ResourceIds.Single()));
+    }
+
+    [Fact]
+    public async Task A_series_move_cannot_send_a_week_to_the_wait_list()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Aurora"));
+        var series = await WeeklyAsync(venue, Monday.AddDays(7), 2);
+        var later = venue.At(Monday.AddDays(7), "11:00", "12:00");
+
+        var result = await Engine.ChangeSeriesAsync(new ChangeSeriesCommand(series.Bookings[0].Id, false, later.Start, later.End,
+            Choices: [new OccurrenceChoice(venue.At(Monday.AddDays(14), "11:00", "12:00").Start, OccurrenceAction.Waitlist)]), TestData.Alice);
+
+        var errors = Assert.IsType<BookingResult.Invalid>(Assert.IsType<SeriesResult.Failed>(result).Outcome).Errors;
+        Assert.Contains("wait list", Assert.Single(errors["choices"]), StringComparison.Ordinal);
+        Assert.All(await MembersAsync(series.SeriesId), m => Assert.Equal("09:00", venue.Location.ToLocal(m.Start).ToString("HH:mm")));
+    }
 }
