@@ -23,7 +23,11 @@ public sealed record CalendarEntry(
     DateTimeOffset End,
     int AttendeeCount,
     uint Version,
-    IReadOnlyList<Guid> ResourceIds);
+    IReadOnlyList<Guid> ResourceIds)
+{
+    /// <summary>The series it is an occurrence of, so a move can ask whether it is for this one, the following or all.</summary>
+    public Guid? SeriesId { get; init; }
+}
 
 public sealed record BookedResource(Guid Id, string Name, Guid LocationId, bool RequiresCheckIn);
 
@@ -40,6 +44,11 @@ public sealed record MyBookingView(
     IReadOnlyList<BookedResource> Resources)
 {
     public Guid? LocationId => Resources.Count > 0 ? Resources[0].LocationId : null;
+
+    public Guid? SeriesId { get; init; }
+
+    /// <summary>The series' rule in words ("Every Tuesday, 09:00–09:45, 3 times"), for an occurrence of one.</summary>
+    public string? SeriesSummary { get; init; }
 }
 
 public sealed record HistoryLine(DateTimeOffset At, string Actor, string Action, BookingStatus? From, BookingStatus To, string? Detail);
@@ -63,7 +72,7 @@ public sealed class StaffBookingQueries(IDbContextFactory<BookingDbContext> cont
             .Where(b => b.Start < window.End && b.End > window.Start && b.Allocations.Any(a => a.Holds && ids.Contains(a.ResourceId)))
             .OrderBy(b => b.Start)
             .Select(b => new CalendarEntry(b.Id, CalendarEntryKind.Booking, b.Title, b.OwnerId, b.OwnerEmail, b.Status, b.Start, b.End,
-                b.AttendeeCount, b.Version, b.Allocations.Select(a => a.ResourceId).ToList()))
+                b.AttendeeCount, b.Version, b.Allocations.Select(a => a.ResourceId).ToList()) { SeriesId = b.SeriesId })
             .ToListAsync(ct);
         var blocks = await db.MaintenanceBlocks.AsNoTracking()
             .Where(m => ids.Contains(m.ResourceId) && m.Start < window.End && m.End > window.Start)
@@ -92,7 +101,7 @@ public sealed class StaffBookingQueries(IDbContextFactory<BookingDbContext> cont
         var rows = await query.Take(Math.Clamp(limit, 1, PastLimit))
             .Select(b => new
             {
-                b.Id, b.Title, b.Status, b.StatusReason, b.Start, b.End, b.AttendeeCount, b.Version, b.CheckedInAt,
+                b.Id, b.Title, b.Status, b.StatusReason, b.Start, b.End, b.AttendeeCount, b.Version, b.CheckedInAt, b.SeriesId,
                 ResourceIds = b.Allocations.Select(a => a.ResourceId).ToList(),
             })
             .ToListAsync(ct);
@@ -102,8 +111,15 @@ public sealed class StaffBookingQueries(IDbContextFactory<BookingDbContext> cont
             .Where(r => resourceIds.Contains(r.Id))
             .Select(r => new BookedResource(r.Id, r.Name, r.LocationId, r.Rules.RequiresCheckIn))
             .ToDictionaryAsync(r => r.Id, ct);
+        var seriesIds = rows.Where(r => r.SeriesId is not null).Select(r => r.SeriesId!.Value).Distinct().ToArray();
+        var summaries = seriesIds.Length == 0 ? []
+            : (await db.Set<BookingSeries>().AsNoTracking().Where(s => seriesIds.Contains(s.Id)).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Summary());
         return rows.Select(r => new MyBookingView(r.Id, r.Title, r.Status, r.StatusReason, r.Start, r.End, r.AttendeeCount, r.Version,
-                r.CheckedInAt, r.ResourceIds.Where(resources.ContainsKey).Select(id => resources[id]).OrderBy(x => x.Name).ToList()))
+                r.CheckedInAt, r.ResourceIds.Where(resources.ContainsKey).Select(id => resources[id]).OrderBy(x => x.Name).ToList())
+            {
+                SeriesId = r.SeriesId,
+                SeriesSummary = r.SeriesId is { } id ? summaries.GetValueOrDefault(id) : null,
+            })
             .ToList();
     }
 

@@ -269,6 +269,9 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("{\"scope\":\"series\"}", "body")]
     [InlineData("{\"scope\":\"series\",\"title\":\"x\",\"conflictPolicy\":\"maybe\"}", "conflictPolicy")]
     [InlineData("{\"title\":\"x\",\"conflictPolicy\":\"skip\"}", "conflictPolicy")]
+    [InlineData("{\"title\":\"x\",\"choices\":[{\"occurrenceStart\":\"2027-04-13T07:00:00Z\",\"action\":\"skip\"}]}", "choices")]
+    [InlineData("{\"scope\":\"series\",\"title\":\"x\",\"choices\":[{\"action\":\"skip\"}]}", "choices")]
+    [InlineData("{\"scope\":\"series\",\"title\":\"x\",\"choices\":[{\"occurrenceStart\":\"2027-04-13T07:00:00Z\",\"action\":\"book\"}]}", "choices")]
     public async Task A_bad_edit_by_scope_is_a_400_naming_the_field_and_changes_nothing(string body, string field)
     {
         using var alice = api.As(ApiFixture.Alice);
@@ -310,5 +313,35 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, created.GetProperty("bookings").GetArrayLength());
         Assert.Equal(taken.Start, Assert.Single(created.GetProperty("skipped").EnumerateArray().ToList()).GetProperty("start").GetDateTimeOffset());
+    }
+    [Fact]
+    public async Task A_409_is_answered_week_by_week_with_choices_and_the_series_books()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var bob = api.As(ApiFixture.Bob);
+        var hour = FreshBorealisHour();
+        var taken = api.Venue.At(Tuesday.AddDays(56 + 7), hour.From, hour.To);
+        var single = await bob.PostAsJsonAsync("/api/bookings", new
+        {
+            resourceIds = new[] { api.Venue["Borealis"].Id }, start = taken.Start, end = taken.End, title = "Bob's",
+        });
+        Assert.Equal(HttpStatusCode.Created, single.StatusCode);
+        var body = JsonSerializer.SerializeToElement(SeriesBody(Tuesday.AddDays(56), hour, "Borealis"));
+        var refused = await ProblemAsync(await alice.PostAsJsonAsync("/api/bookings", body), HttpStatusCode.Conflict);
+        var clash = Assert.Single(refused.GetProperty("occurrences").EnumerateArray().ToList());
+        var room = clash.GetProperty("alternativeResources")[0].GetProperty("id").GetGuid();
+
+        var response = await alice.PostAsJsonAsync("/api/bookings", new Dictionary<string, object?>(
+            body.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, (object?)p.Value)))
+        {
+            ["choices"] = new[] { new { occurrenceStart = clash.GetProperty("start").GetDateTimeOffset(), action = "book", resourceIds = new[] { room } } },
+        });
+
+        Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(3, created.GetProperty("bookings").GetArrayLength());
+        var swap = Assert.Single(created.GetProperty("swapped").EnumerateArray().ToList());
+        Assert.Equal(taken.Start, swap.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(room, Assert.Single(swap.GetProperty("booked").EnumerateArray().ToList()).GetGuid());
     }
 }

@@ -55,7 +55,11 @@ public sealed class StaffSite : IAsyncLifetime
     public TimeRange At(string from, string to) => Venue.At(Today, from, to);
 
     /// <summary>Books through the REST API as <paramref name="email"/>, as an integration or another user's app would.</summary>
-    public async Task<JsonElement> BookThroughApiAsync(string email, string title, TimeRange range, params string[] resources)
+    public Task<JsonElement> BookThroughApiAsync(string email, string title, TimeRange range, params string[] resources) =>
+        BookSeriesThroughApiAsync(email, title, range, null, resources);
+
+    /// <summary>The same with a <c>recurrence</c> member (as the API takes it), booking a series.</summary>
+    public async Task<JsonElement> BookSeriesThroughApiAsync(string email, string title, TimeRange range, object? recurrence, params string[] resources)
     {
         using var client = Server.CreateClient();
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
@@ -69,6 +73,7 @@ public sealed class StaffSite : IAsyncLifetime
             end = range.End,
             title,
             attendeeCount = 1,
+            recurrence,
         });
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -129,12 +129,7 @@ public class CalendarFeedTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.DoesNotContain($"{ids[0]}@bookingportal", text);
 
         // What a calendar app shows: the occurrences the rule makes, less the excluded one, with the override applied.
-        var shown = calendar.GetOccurrences(new CalDateTime(2027, 3, 1))
-            .TakeWhile(o => o.Period.StartTime.Value < new DateTime(2027, 5, 1))
-            .Where(o => o.Source is Ical.Net.CalendarComponents.CalendarEvent { Uid: var uid } && uid == $"{seriesId}@bookingportal")
-            .Select(o => o.Period.StartTime.AsUtc)
-            .Order()
-            .ToList();
+        var shown = ShownStarts(calendar, seriesId, new DateTime(2027, 3, 1), new DateTime(2027, 5, 1));
         var held = new List<DateTime>();
         foreach (var id in new[] { ids[0], ids[2], ids[3] })
         {
@@ -146,6 +141,34 @@ public class CalendarFeedTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(new DateTime(2027, 3, 16, 8, 0, 0, DateTimeKind.Utc), shown[0]);
         Assert.Equal(new DateTime(2027, 3, 30, 9, 0, 0, DateTimeKind.Utc), shown[1]);
         Assert.Equal(new DateTime(2027, 4, 6, 7, 0, 0, DateTimeKind.Utc), shown[2]);
+    }
+
+    [Fact]
+    public async Task A_series_split_by_this_and_following_is_two_repeating_events_the_first_ending_before_the_split()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var series = await CreateBookingAsync(alice, Body("Borealis", new DateOnly(2027, 4, 15), "14:00", "15:00", "Thursday review",
+            recurrence: new { frequency = "weekly", count = 4 }));
+        var seriesId = series.GetProperty("seriesId").GetGuid();
+        var third = series.GetProperty("bookings")[2].GetProperty("id").GetGuid();
+        var later = api.Venue.At(new DateOnly(2027, 4, 29), "15:00", "16:00");
+
+        var patch = await alice.PatchAsJsonAsync($"/api/bookings/{third}", new { scope = "following", start = later.Start, end = later.End });
+        Assert.True(patch.IsSuccessStatusCode, await patch.Content.ReadAsStringAsync());
+        var rest = (await patch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seriesId").GetGuid();
+        var (calendar, _, _) = await GetAsync(alice, "/api/me/calendar.ics");
+
+        var first = Assert.Single(EventsOf(calendar, seriesId));
+        Assert.Null(first.RecurrenceRule!.Count);
+        Assert.Equal(new DateTime(2027, 4, 28), first.RecurrenceRule.Until!.Value.Date);
+        var second = Assert.Single(EventsOf(calendar, rest));
+        Assert.Equal(2, second.RecurrenceRule!.Count);
+        Assert.Equal(new DateTime(2027, 4, 29, 15, 0, 0), second.DtStart!.Value);
+
+        // A calendar app shows the two earlier Thursdays at 14:00 and the two later ones at 15:00 (summer time, UTC+2).
+        List<DateTime> Shown(Guid id) => ShownStarts(calendar, id, new DateTime(2027, 4, 1), new DateTime(2027, 6, 1));
+        Assert.Equal([new DateTime(2027, 4, 15, 12, 0, 0, DateTimeKind.Utc), new DateTime(2027, 4, 22, 12, 0, 0, DateTimeKind.Utc)], Shown(seriesId));
+        Assert.Equal([new DateTime(2027, 4, 29, 13, 0, 0, DateTimeKind.Utc), new DateTime(2027, 5, 6, 13, 0, 0, DateTimeKind.Utc)], Shown(rest));
     }
 
     [Fact]

@@ -24,6 +24,15 @@ internal static class FeedReader
 
     public static CalendarEvent Single(Calendar calendar, Guid id) => Assert.Single(EventsOf(calendar, id));
 
+    /// <summary>What a calendar app shows of one event (rule, exclusions and overrides applied): its starts in UTC, in order.</summary>
+    public static List<DateTime> ShownStarts(Calendar calendar, Guid id, DateTime from, DateTime until) =>
+        calendar.GetOccurrences(new Ical.Net.DataTypes.CalDateTime(from))
+            .TakeWhile(o => o.Period.StartTime.Value < until)
+            .Where(o => o.Source is CalendarEvent { Uid: var uid } && uid == $"{id}@bookingportal")
+            .Select(o => o.Period.StartTime.AsUtc)
+            .Order()
+            .ToList();
+
     public static async Task<JsonElement> CreateBookingAsync(HttpClient client, object body)
     {
         var response = await client.PostAsJsonAsync("/api/bookings", body);

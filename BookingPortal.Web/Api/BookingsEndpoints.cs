@@ -15,7 +15,14 @@ internal static class BookingsEndpoints
         int? AttendeeCount,
         RecurrenceBody? Recurrence,
         bool? JoinWaitlist,
-        string? ConflictPolicy);
+        string? ConflictPolicy,
+        OccurrenceChoiceBody[]? Choices = null);
+
+    /// <summary>
+    /// One clashing occurrence's own way out, addressed by the start a 409 gave it: <c>action</c> <c>skip</c>, <c>book</c>
+    /// (with another <c>start</c>/<c>end</c> and/or <c>resourceIds</c>) or <c>waitlist</c> (new series only).
+    /// </summary>
+    public sealed record OccurrenceChoiceBody(DateTimeOffset? OccurrenceStart, string? Action, DateTimeOffset? Start, DateTimeOffset? End, Guid[]? ResourceIds);
 
     /// <summary>
     /// <c>scope</c>: <c>occurrence</c> (default), <c>following</c> or <c>series</c>; <c>recurrence</c> and
@@ -29,7 +36,8 @@ internal static class BookingsEndpoints
         int? AttendeeCount,
         string? Scope,
         RecurrenceBody? Recurrence,
-        string? ConflictPolicy);
+        string? ConflictPolicy,
+        OccurrenceChoiceBody[]? Choices = null);
 
     public sealed record ReasonBody(string? Reason);
 
@@ -50,6 +58,8 @@ internal static class BookingsEndpoints
                 + "answers 409 with `conflictingOccurrences`, suggestions for the whole series and, in `occurrences`, advice per clashing "
                 + "occurrence; `skip` books the free occurrences and lists the clashing ones in `skipped`; `alternatives` books a clashing "
                 + "occurrence in the best free alternative resource (listed in `swapped`) and skips it only when none is free. "
+                + "`choices` [{occurrenceStart, action: skip|book|waitlist, start, end, resourceIds}] decide single clashing occurrences "
+                + "first (e.g. another room for one week, the wait list for another); the rest follow the policy. "
                 + "`joinWaitlist` cannot be combined with `recurrence`.")
             .Accepts<CreateBookingBody>("application/json")
             .Produces<BookingSnapshot>(StatusCodes.Status201Created)
@@ -78,7 +88,7 @@ internal static class BookingsEndpoints
                 + "takes the same local wall-clock times. `following` splits the series here: the rest becomes a new series with "
                 + "`splitFrom`. A `recurrence` lays the occurrences out again. Occurrences that have started, ended, been checked in, "
                 + "completed or cancelled are left alone (`leftAlone`); with `following`, one changed on its own keeps that change. "
-                + "`conflictPolicy` as for a new series. Answers `{seriesId, bookings, version, splitFrom, skipped, swapped, leftAlone}`.")
+                + "`conflictPolicy` and `choices` (skip or book only) as for a new series. Answers `{seriesId, bookings, version, splitFrom, skipped, swapped, leftAlone}`.")
             .Accepts<ChangeBookingBody>("application/json")
             .Produces<BookingSnapshot>()
             .Produces<SeriesSnapshot>()
@@ -210,6 +220,12 @@ internal static class BookingsEndpoints
             errors["conflictPolicy"] = ["'conflictPolicy' applies to a recurring booking; a single booking that clashes can join the wait list instead."];
         }
 
+        var choices = ReadChoices(body.Choices, errors);
+        if (body.Recurrence is null && body.Choices is not null)
+        {
+            errors["choices"] = ["'choices' resolve clashing occurrences of a recurring booking; a single booking has none."];
+        }
+
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 200 || key.Any(char.IsControl))
         {
@@ -222,7 +238,7 @@ internal static class BookingsEndpoints
         }
 
         var command = new CreateBookingCommand(body.ResourceIds!, body.Start!.Value, body.End!.Value, body.Title,
-            body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key, ConflictPolicy: policy);
+            body.AttendeeCount ?? 1, body.JoinWaitlist ?? false, key.Length == 0 ? null : key, ConflictPolicy: policy, Choices: choices);
         if (recurrence is not null)
         {
             var series = await engine.CreateSeriesAsync(command, recurrence, http.User.ToActor(), http.RequestAborted);
@@ -346,6 +362,12 @@ internal static class BookingsEndpoints
             errors["conflictPolicy"] = ["'conflictPolicy' applies to scope 'following' or 'series'."];
         }
 
+        var choices = ReadChoices(body.Choices, errors);
+        if (single && body.Choices is not null)
+        {
+            errors["choices"] = ["'choices' resolve clashing occurrences: send them with scope 'following' or 'series'."];
+        }
+
         if (body is { Start: null, End: null, ResourceIds: null, Title: null, AttendeeCount: null, Recurrence: null })
         {
             errors["body"] = ["Nothing to change: give start, end, resourceIds, title, attendeeCount or (for several occurrences) recurrence."];
@@ -359,7 +381,7 @@ internal static class BookingsEndpoints
         if (!single)
         {
             var change = new ChangeSeriesCommand(id, scope == "following", body.Start, body.End, body.ResourceIds, body.Title, body.AttendeeCount,
-                recurrence, policy, expected);
+                recurrence, policy, expected, choices);
             return Problems.From(await engine.ChangeSeriesAsync(change, http.User.ToActor(), http.RequestAborted),
                 changed => SeriesAnswer(http, changed, TypedResults.Ok(changed)));
         }
@@ -381,6 +403,55 @@ internal static class BookingsEndpoints
         }
 
         return answer;
+    }
+
+    private static List<OccurrenceChoice>? ReadChoices(OccurrenceChoiceBody[]? bodies, Dictionary<string, string[]> errors)
+    {
+        if (bodies is null)
+        {
+            return null;
+        }
+
+        var choices = new List<OccurrenceChoice>();
+        var problems = new List<string>();
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            var body = bodies[i];
+            OccurrenceAction? action = body?.Action?.Trim().ToLowerInvariant() switch
+            {
+                "skip" => OccurrenceAction.Skip,
+                "book" => OccurrenceAction.Book,
+                "waitlist" => OccurrenceAction.Waitlist,
+                _ => null,
+            };
+            if (body?.OccurrenceStart is not { } occurrence)
+            {
+                problems.Add($"choices[{i}]: 'occurrenceStart' is required (the start of the clashing occurrence, as the 409 lists it).");
+            }
+            else if (action is null)
+            {
+                problems.Add($"choices[{i}]: the action must be skip, book or waitlist.");
+            }
+            else if (action != OccurrenceAction.Book && (body.Start is not null || body.End is not null || body.ResourceIds is not null))
+            {
+                problems.Add($"choices[{i}]: 'start', 'end' and 'resourceIds' go with action 'book'.");
+            }
+            else if (action == OccurrenceAction.Book && body is { Start: null, End: null, ResourceIds: null })
+            {
+                problems.Add($"choices[{i}]: action 'book' needs another 'start' and 'end', other 'resourceIds', or both.");
+            }
+            else
+            {
+                choices.Add(new OccurrenceChoice(occurrence, action.Value, body.Start, body.End, body.ResourceIds));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            errors["choices"] = [.. problems];
+        }
+
+        return choices;
     }
 
     private static ConflictPolicy ReadPolicy(string? text, Dictionary<string, string[]> errors)

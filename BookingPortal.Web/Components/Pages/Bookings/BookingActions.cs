@@ -37,7 +37,8 @@ public sealed class BookingActions(
             return null;
         }
 
-        var draft = DraftOf(booking, venue);
+        var series = booking.SeriesId is { } seriesId ? await bookings.SeriesAsync(seriesId) : null;
+        var draft = DraftOf(booking, venue, series);
         return await OpenAsync("Change booking", venue, resources, draft, actor, null);
     }
 
@@ -45,8 +46,13 @@ public sealed class BookingActions(
     /// Moves a booking where it was dropped. The server decides: a refusal for a taken slot opens the dialog at the
     /// requested place with the nearest free times and rooms. True when the booking moved (at once or via the dialog).
     /// </summary>
-    public async Task<bool> MoveAsync(Guid bookingId, uint version, TimeRange to, IReadOnlyList<Guid> resourceIds, Actor actor)
+    public async Task<bool> MoveAsync(Guid bookingId, uint version, TimeRange to, IReadOnlyList<Guid> resourceIds, Actor actor, Guid? seriesId = null)
     {
+        if (seriesId is not null)
+        {
+            return await MoveInSeriesAsync(bookingId, version, to, resourceIds, actor);
+        }
+
         var result = await engine.ChangeAsync(new ChangeBookingCommand(bookingId, to.Start, to.End, resourceIds, ExpectedVersion: version), actor);
         switch (result)
         {
@@ -70,14 +76,82 @@ public sealed class BookingActions(
         }
     }
 
-    /// <summary>Asks for a reason, then cancels. True when the booking was cancelled.</summary>
-    public async Task<bool> CancelAsync(Guid bookingId, string title, string when, Actor actor)
+    /// <summary>
+    /// A dropped occurrence of a series asks first whether the drop is for it alone, the following ones or all. A
+    /// clash in some weeks opens the dialog at the dropped place with a way out for each clashing week.
+    /// </summary>
+    private async Task<bool> MoveInSeriesAsync(Guid bookingId, uint version, TimeRange to, IReadOnlyList<Guid> resourceIds, Actor actor)
+    {
+        if (await LoadAsync(bookingId) is not var (booking, venue, resources))
+        {
+            return false;
+        }
+
+        var location = venue.ToLocation();
+        if (await dialogs.OpenAsync<MoveScopeDialog>("Move an occurrence of a series",
+                new Dictionary<string, object?>
+                {
+                    [nameof(MoveScopeDialog.BookingTitle)] = booking.Title,
+                    [nameof(MoveScopeDialog.When)] = location.Describe(to.Start, to.End),
+                },
+                new DialogOptions { Width = "480px", CssClass = "booking-dialog", CloseDialogOnEsc = true }) is not SeriesScope scope)
+        {
+            return false;
+        }
+
+        if (scope == SeriesScope.Occurrence)
+        {
+            return await MoveAsync(bookingId, version, to, resourceIds, actor);
+        }
+
+        var series = await bookings.SeriesAsync(booking.SeriesId!.Value);
+        var otherResources = !booking.ResourceIds.Order().SequenceEqual(resourceIds.Order());
+        var result = await engine.ChangeSeriesAsync(new ChangeSeriesCommand(bookingId, scope == SeriesScope.Following, to.Start, to.End,
+            otherResources ? resourceIds : null, ExpectedSeriesVersion: series?.Version), actor);
+        switch (result)
+        {
+            case SeriesResult.Success(var moved, _):
+                Notify(NotificationSeverity.Success, scope == SeriesScope.Series ? "Series moved" : "This and the following occurrences moved",
+                    moved.Skipped.Count > 0 ? $"{moved.Skipped.Count} left as they were, their new time being taken." : booking.Title);
+                return true;
+            case SeriesResult.Conflict(var details):
+                var draft = DraftOf(booking, venue, series);
+                draft.MoveTo(location, to.Start, to.End);
+                draft.ResourceIds = resourceIds;
+                draft.Scope = scope;
+                return await OpenAsync("Some weeks are taken", venue, resources, draft, actor, null, details) is not null;
+            default:
+                Notify(NotificationSeverity.Error, "The series was not moved", Reason(((SeriesResult.Failed)result).Outcome));
+                return false;
+        }
+    }
+
+    /// <summary>Asks for a reason (and, in a series, how far it goes), then cancels. True when something was cancelled.</summary>
+    public async Task<bool> CancelAsync(Guid bookingId, string title, string when, Actor actor, bool inSeries = false)
     {
         var decision = await dialogs.OpenAsync<CancelBookingDialog>("Cancel booking",
-            new Dictionary<string, object?> { [nameof(CancelBookingDialog.BookingTitle)] = title, [nameof(CancelBookingDialog.When)] = when },
+            new Dictionary<string, object?>
+            {
+                [nameof(CancelBookingDialog.BookingTitle)] = title,
+                [nameof(CancelBookingDialog.When)] = when,
+                [nameof(CancelBookingDialog.InSeries)] = inSeries,
+            },
             new DialogOptions { Width = "480px", CssClass = "booking-dialog", CloseDialogOnEsc = true }) as CancelDecision;
         if (decision is null)
         {
+            return false;
+        }
+
+        if (decision.Scope != SeriesScope.Occurrence)
+        {
+            var outcome = await engine.CancelSeriesAsync(bookingId, actor, decision.Reason, onlyFollowing: decision.Scope == SeriesScope.Following);
+            if (outcome is SeriesResult.Success(var series, _))
+            {
+                Notify(NotificationSeverity.Success, $"{series.Bookings.Count} {(series.Bookings.Count == 1 ? "booking" : "bookings")} cancelled", title);
+                return true;
+            }
+
+            Notify(NotificationSeverity.Error, "The bookings were not cancelled", outcome is SeriesResult.Failed(var failed) ? Reason(failed) : null);
             return false;
         }
 
@@ -106,7 +180,7 @@ public sealed class BookingActions(
     }
 
     private async Task<BookingSnapshot?> OpenAsync(string title, LocationView venue, IReadOnlyList<ResourceView> resources, BookingDraft draft,
-        Actor actor, ConflictDetails? conflict)
+        Actor actor, ConflictDetails? conflict, SeriesConflict? seriesConflict = null)
     {
         var parameters = new Dictionary<string, object?>
         {
@@ -118,6 +192,11 @@ public sealed class BookingActions(
         if (conflict is not null)
         {
             parameters[nameof(BookingDialog.Conflict)] = conflict;
+        }
+
+        if (seriesConflict is not null)
+        {
+            parameters[nameof(BookingDialog.SeriesConflict)] = seriesConflict;
         }
 
         return await dialogs.OpenAsync<BookingDialog>(title, parameters, BookingDialogOptions) as BookingSnapshot;
@@ -138,7 +217,7 @@ public sealed class BookingActions(
         return (booking, venue, resources);
     }
 
-    private static BookingDraft DraftOf(BookingSnapshot booking, LocationView venue)
+    private static BookingDraft DraftOf(BookingSnapshot booking, LocationView venue, SeriesView? series = null)
     {
         var draft = new BookingDraft
         {
@@ -147,6 +226,8 @@ public sealed class BookingActions(
             Title = booking.Title,
             Attendees = booking.AttendeeCount,
             ResourceIds = booking.ResourceIds,
+            Series = series is null ? null : new BookingDraft.SeriesInfo(series.Id, series.Version, series.Summary),
+            Original = new BookingDraft.Baseline(booking.Title, booking.AttendeeCount, booking.ResourceIds, new TimeRange(booking.Start, booking.End)),
         };
         draft.MoveTo(venue.ToLocation(), booking.Start, booking.End);
         return draft;
