@@ -179,7 +179,17 @@ public sealed class Booking : AggregateRoot
         TransitionTo(BookingStatus.Completed, Actor.System, now, "completed", null);
     }
 
-    public void Expire(DateTimeOffset now) => TransitionTo(BookingStatus.Expired, Actor.System, now, "expired", null);
+    /// <summary>A wait-listed request, or one still awaiting approval, whose start came first: it can no longer take place.</summary>
+    public void Expire(DateTimeOffset now)
+    {
+        if (Start > now)
+        {
+            throw new DomainException("Only a request whose start has passed can expire.");
+        }
+
+        TransitionTo(BookingStatus.Expired, Actor.System, now, "expired",
+            Status == BookingStatus.AwaitingApproval ? "Not approved before it started." : null);
+    }
 
     /// <summary>Takes a freed slot for a wait-listed request; the database still decides whether it is free.</summary>
     public void Promote(bool requiresApproval, DateTimeOffset now) =>

@@ -18,7 +18,7 @@ public static class BookingStatusRules
     private static readonly Dictionary<BookingStatus, BookingStatus[]> Allowed = new()
     {
         [BookingStatus.Pending] = [BookingStatus.Confirmed, BookingStatus.AwaitingApproval, BookingStatus.Cancelled, BookingStatus.Expired],
-        [BookingStatus.AwaitingApproval] = [BookingStatus.Confirmed, BookingStatus.Rejected, BookingStatus.Cancelled],
+        [BookingStatus.AwaitingApproval] = [BookingStatus.Confirmed, BookingStatus.Rejected, BookingStatus.Cancelled, BookingStatus.Expired],
         [BookingStatus.Confirmed] = [BookingStatus.CheckedIn, BookingStatus.Cancelled, BookingStatus.NoShow, BookingStatus.Completed],
         [BookingStatus.CheckedIn] = [BookingStatus.Completed],
     };

@@ -85,6 +85,8 @@ public sealed class Notification
             NotificationKind.Rejected => ("Booking rejected", $"{what} was rejected{reason}"),
             NotificationKind.Cancelled => ("Booking cancelled", $"{what} was cancelled by {change.By.Email}{reason}"),
             NotificationKind.NoShow => ("Booking released as a no-show", $"{what} was released because nobody checked in within the grace period."),
+            _ when change.From == BookingStatus.AwaitingApproval =>
+                ("Booking request expired", $"{what} expired: nobody approved it before it started, and the slot is free again."),
             _ => ("Wait-list request expired", $"{what} expired: the slot did not become free before it started."),
         };
         return new Notification(booking.OwnerId, booking.OwnerEmail, kind, booking.Id, subject, message, change.OccurredAt);

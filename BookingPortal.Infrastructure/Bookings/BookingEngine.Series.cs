@@ -232,6 +232,85 @@ public sealed partial class BookingEngine
         return plan;
     }
 
+    /// <summary>
+    /// An admin approves (or rejects) every occurrence of the booking's series that still awaits approval, from this one
+    /// on (<paramref name="onlyFollowing"/>) or all of them, in one transaction. Occurrences already decided, or past
+    /// their start (the sweep expires those), stay as they are. A rejection frees the slots for the wait list.
+    /// </summary>
+    public async Task<SeriesResult> DecideSeriesAsync(Guid bookingId, Actor actor, bool approve, string? note, bool onlyFollowing,
+        CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await RetryWhenDeadlockedAsync(() => DecideSeriesOnceAsync(bookingId, actor, approve, note, onlyFollowing, ct), ct);
+            if (result is not SeriesResult.Failed { Outcome: BookingResult.Stale } || attempt == AttemptsWhenRaced)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<SeriesResult> DecideSeriesOnceAsync(Guid bookingId, Actor actor, bool approve, string? note, bool onlyFollowing,
+        CancellationToken ct)
+    {
+        if (!actor.IsAdmin)
+        {
+            return new SeriesResult.Failed(new BookingResult.Forbidden($"Only an admin can {(approve ? "approve" : "reject")} bookings."));
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var addressed = await LoadForWriteAsync(db, bookingId, ct);
+        if (addressed is null)
+        {
+            return new SeriesResult.Failed(new BookingResult.NotFound());
+        }
+
+        if (addressed.SeriesId is not { } seriesId)
+        {
+            return Invalid("scope", "This booking is not part of a series; decide it with scope 'occurrence'.");
+        }
+
+        var now = time.GetUtcNow();
+        var targets = await db.Bookings.Include(b => b.Allocations)
+            .Where(b => b.SeriesId == seriesId && b.Status == BookingStatus.AwaitingApproval && b.Start > now
+                && (!onlyFollowing || b.Start >= addressed.Start))
+            .OrderBy(b => b.Start).ThenBy(b => b.Id)
+            .ToListAsync(ct);
+        if (targets.Count == 0)
+        {
+            return new SeriesResult.Failed(new BookingResult.Refused("No occurrence of this series is awaiting approval any more."));
+        }
+
+        foreach (var booking in targets)
+        {
+            if (approve)
+            {
+                booking.Approve(actor, now, Trim(note));
+            }
+            else
+            {
+                booking.Reject(actor, now, Trim(note));
+            }
+        }
+
+        try
+        {
+            await SlotLocks.SaveAsync(db, targets.SelectMany(b => b.ResourceIds), ct);
+            targets.ForEach(b => b.ClearDomainEvents());
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new SeriesResult.Failed(new BookingResult.Stale(await CurrentVersionAsync(bookingId, ct)));
+        }
+
+        if (!approve)
+        {
+            await PromotePendingAsync(targets.SelectMany(b => b.ResourceIds).Distinct().ToList(), ct);
+        }
+
+        return new SeriesResult.Success(new SeriesSnapshot(seriesId, targets.Select(BookingSnapshot.Of).ToList()));
+    }
+
     private async Task<SeriesResult> CancelSeriesOnceAsync(Guid bookingId, Actor actor, string? reason, bool onlyFollowing, uint? expectedVersion,
         CancellationToken ct)
     {

@@ -100,7 +100,10 @@ public sealed class BookingSweeps(
         return completed;
     }
 
-    /// <summary>Wait-listed requests whose start has passed without a free slot expire.</summary>
+    /// <summary>
+    /// Wait-listed requests whose start has passed without a free slot expire, and so do requests still awaiting approval
+    /// at their start: nobody decided in time, so the slot they held goes to the wait list (for what is left of it).
+    /// </summary>
     public async Task<int> ExpireStaleRequestsAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -108,19 +111,38 @@ public sealed class BookingSweeps(
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             due = await db.Bookings.AsNoTracking()
-                .Where(b => b.Status == BookingStatus.Pending && b.Start <= now)
+                .Where(b => (b.Status == BookingStatus.Pending || b.Status == BookingStatus.AwaitingApproval) && b.Start <= now)
                 .OrderBy(b => b.Start).Select(b => b.Id).Take(BatchSize).ToListAsync(ct);
         }
 
         var expired = 0;
+        var freed = new HashSet<Guid>();
         foreach (var id in due)
         {
+            BookingStatus? was = null;
             var done = await ChangeAsync(id, (booking, _, _) =>
-                booking.Status == BookingStatus.Pending && booking.Start <= now ? () => booking.Expire(now) : null, ct);
-            expired += done is null ? 0 : 1;
+            {
+                was = booking.Status;
+                return booking.Status is BookingStatus.Pending or BookingStatus.AwaitingApproval && booking.Start <= now ? () => booking.Expire(now) : null;
+            }, ct);
+            if (done is null)
+            {
+                continue;
+            }
+
+            expired++;
+            if (was == BookingStatus.AwaitingApproval)
+            {
+                freed.UnionWith(done.ResourceIds);
+            }
         }
 
-        Log("Expired {Count} wait-listed request(s)", expired);
+        Log("Expired {Count} request(s) wait-listed or awaiting approval past their start", expired);
+        if (freed.Count > 0)
+        {
+            await engine.PromotePendingAsync(freed, ct);
+        }
+
         return expired;
     }
 

@@ -344,4 +344,29 @@ public class SeriesApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(taken.Start, swap.GetProperty("start").GetDateTimeOffset());
         Assert.Equal(room, Assert.Single(swap.GetProperty("booked").EnumerateArray().ToList()).GetGuid());
     }
+    [Fact]
+    public async Task An_admin_approves_this_and_the_following_occurrences_then_rejects_the_rest_of_the_series()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var ada = api.As(ApiFixture.Ada);
+        var series = await CreateSeriesAsync(alice, SeriesBody(Tuesday.AddDays(21), FreshHour(), "Board"));
+        var ids = series.GetProperty("bookings").EnumerateArray().Select(b => b.GetProperty("id").GetGuid()).ToList();
+        Assert.All(series.GetProperty("bookings").EnumerateArray(), b => Assert.Equal("AwaitingApproval", b.GetProperty("status").GetString()));
+
+        await ProblemAsync(await alice.PostAsJsonAsync($"/api/bookings/{ids[1]}/approve", new { scope = "series" }), HttpStatusCode.Forbidden);
+        await ProblemAsync(await ada.PostAsJsonAsync($"/api/bookings/{ids[1]}/approve", new { scope = "weekly" }), HttpStatusCode.BadRequest);
+        var approved = await ada.PostAsJsonAsync($"/api/bookings/{ids[1]}/approve", new { scope = "following", reason = "Room kept for the team" });
+        Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+        var decided = (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings").EnumerateArray().ToList();
+        Assert.Equal(ids[1..], decided.Select(b => b.GetProperty("id").GetGuid()));
+        Assert.All(decided, b => Assert.Equal("Confirmed", b.GetProperty("status").GetString()));
+
+        var rejected = await ada.PostAsJsonAsync($"/api/bookings/{ids[2]}/reject", new { scope = "series", reason = "First week is the board's" });
+        Assert.True(rejected.IsSuccessStatusCode, await rejected.Content.ReadAsStringAsync());
+        var only = Assert.Single((await rejected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings").EnumerateArray().ToList());
+        Assert.Equal((ids[0], "Rejected"), (only.GetProperty("id").GetGuid(), only.GetProperty("status").GetString()));
+
+        var again = await ProblemAsync(await ada.PostAsJsonAsync($"/api/bookings/{ids[0]}/approve", new { scope = "series" }), HttpStatusCode.Conflict);
+        Assert.Contains("awaiting approval", again.GetProperty("detail").GetString());
+    }
 }

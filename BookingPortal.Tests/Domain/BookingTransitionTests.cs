@@ -152,7 +152,7 @@ public class BookingTransitionTests
     {
         var statuses = Enum.GetValues<BookingStatus>().Length;
         var allowed = AllowedTransitions().Count;
-        Assert.Equal(12, allowed);
+        Assert.Equal(13, allowed);
         Assert.Equal(statuses * (statuses - 1) - allowed, ForbiddenTransitions().Count);
     }
 

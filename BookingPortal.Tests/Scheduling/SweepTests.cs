@@ -1,5 +1,6 @@
 using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Notifications;
+using Microsoft.EntityFrameworkCore;
 
 namespace BookingPortal.Tests.Scheduling;
 
@@ -100,6 +101,33 @@ public class SweepTests : SweepTestBase
         Assert.Equal(BookingStatus.Expired, (await Harness.LoadAsync(stale.Id)).Status);
         Assert.Equal(BookingStatus.Pending, (await Harness.LoadAsync(fresh.Id)).Status);
         Assert.Equal([NotificationKind.Expired], await KindsForAsync(TestData.Bob.UserId));
+    }
+
+    [Fact]
+    public async Task A_request_still_awaiting_approval_at_its_start_expires_frees_its_slot_and_tells_the_owner()
+    {
+        var venue = await Harness.SeedVenueAsync(v => v.Room("Board").WithRules(r => r with { RequiresApproval = true }));
+        var board = venue["Board"];
+        var morning = venue.At(Monday, "10:00", "11:00");
+        var afternoon = venue.At(Monday, "14:00", "15:00");
+        var undecided = Booked(await Engine.CreateAsync(Request(morning, board.Id), TestData.Alice));
+        var later = Booked(await Engine.CreateAsync(Request(afternoon, board.Id), TestData.Alice));
+        Assert.Equal(BookingStatus.AwaitingApproval, undecided.Status);
+
+        Harness.Clock.Set(morning.Start.AddMinutes(1));
+        Assert.Equal(1, await Sweeps.ExpireStaleRequestsAsync(default));
+
+        var expired = await Harness.LoadAsync(undecided.Id);
+        Assert.Equal(BookingStatus.Expired, expired.Status);
+        Assert.Equal(BookingStatus.AwaitingApproval, (await Harness.LoadAsync(later.Id)).Status);
+        var last = (await Harness.HistoryAsync(undecided.Id))[^1];
+        Assert.Equal(("expired", "Not approved before it started."), (last.Action, last.Detail));
+        // Only the afternoon request still holds the room.
+        Assert.Equal(1, await Harness.HoldingAllocationsAsync(board.Id));
+        Assert.Equal([NotificationKind.Expired], await KindsForAsync(TestData.Alice.UserId));
+        await using var db = await Harness.Contexts.CreateDbContextAsync();
+        var told = await db.Notifications.AsNoTracking().SingleAsync(n => n.BookingId == undecided.Id);
+        Assert.Equal("Booking request expired", told.Subject);
     }
 
     [Fact]

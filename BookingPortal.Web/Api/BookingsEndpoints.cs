@@ -39,8 +39,6 @@ internal static class BookingsEndpoints
         string? ConflictPolicy,
         OccurrenceChoiceBody[]? Choices = null);
 
-    public sealed record ReasonBody(string? Reason);
-
     /// <summary><c>scope</c>: <c>occurrence</c> (default), <c>following</c> (this and later occurrences) or <c>series</c>.</summary>
     public sealed record CancelBody(string? Reason, string? Scope);
 
@@ -118,16 +116,26 @@ internal static class BookingsEndpoints
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/approve", (Guid id, HttpContext http, BookingEngine engine) =>
-                WithReasonAsync(http, reason => engine.ApproveAsync(id, http.User.ToActor(), reason, http.RequestAborted)))
-            .WithSummary("Approve a booking awaiting approval (admin)")
+                DecideAsync(http, id, engine, approve: true))
+            .WithSummary("Approve a booking awaiting approval (admin): this occurrence, this and the following ones, or the whole series")
+            .WithDescription("Body (optional) `{reason, scope}`. `scope: following` or `series` approves, in one transaction, every "
+                + "occurrence of the booking's series from this one on (or all) that still awaits approval and has not started, and "
+                + "answers `{seriesId, bookings}`; `occurrence` (default) answers the booking.")
+            .Accepts<CancelBody>(isOptional: true, "application/json")
             .ProducesTransitionAnswers()
+            .Produces<SeriesSnapshot>()
+            .ProducesValidationProblem()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/reject", (Guid id, HttpContext http, BookingEngine engine) =>
-                WithReasonAsync(http, reason => engine.RejectAsync(id, http.User.ToActor(), reason, http.RequestAborted)))
-            .WithSummary("Reject a booking awaiting approval (admin)")
+                DecideAsync(http, id, engine, approve: false))
+            .WithSummary("Reject a booking awaiting approval (admin): this occurrence, this and the following ones, or the whole series")
+            .WithDescription("Body (optional) `{reason, scope}` as for approve; rejected occurrences free their slots for the wait list.")
+            .Accepts<CancelBody>(isOptional: true, "application/json")
             .ProducesTransitionAnswers()
+            .Produces<SeriesSnapshot>()
+            .ProducesValidationProblem()
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
@@ -298,14 +306,13 @@ internal static class BookingsEndpoints
             return badIfMatch;
         }
 
-        var (body, problem) = await OptionalBodyAsync<CancelBody>(http);
-        if ((problem ?? BadReason(body?.Reason)) is { } bad)
+        var (body, scope, bad) = await ScopedBodyAsync(http);
+        if (bad is not null)
         {
             return bad;
         }
 
         var actor = http.User.ToActor();
-        var scope = body?.Scope?.Trim().ToLowerInvariant();
         return scope switch
         {
             null or "occurrence" => Problems.From(await engine.CancelAsync(id, actor, body?.Reason, expected, http.RequestAborted), Ok),
@@ -316,11 +323,33 @@ internal static class BookingsEndpoints
         };
     }
 
-    /// <summary>A status change whose body, if any, carries only an optional reason.</summary>
-    private static async Task<IResult> WithReasonAsync(HttpContext http, Func<string?, Task<BookingResult>> change)
+    /// <summary>The optional <c>{reason, scope}</c> body of a status change, with the scope normalised, or the problem with it.</summary>
+    private static async Task<(CancelBody? Body, string? Scope, IResult? Problem)> ScopedBodyAsync(HttpContext http)
     {
-        var (body, problem) = await OptionalBodyAsync<ReasonBody>(http);
-        return problem ?? BadReason(body?.Reason) ?? Problems.From(await change(body?.Reason), Ok);
+        var (body, problem) = await OptionalBodyAsync<CancelBody>(http);
+        return (body, body?.Scope?.Trim().ToLowerInvariant(), problem ?? BadReason(body?.Reason));
+    }
+
+    /// <summary>An approval or rejection: of one booking, or (by <c>scope</c>) of the rest or all of its series.</summary>
+    private static async Task<IResult> DecideAsync(HttpContext http, Guid id, BookingEngine engine, bool approve)
+    {
+        var (body, scope, bad) = await ScopedBodyAsync(http);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var actor = http.User.ToActor();
+        return scope switch
+        {
+            null or "occurrence" => Problems.From(approve
+                ? await engine.ApproveAsync(id, actor, body?.Reason, http.RequestAborted)
+                : await engine.RejectAsync(id, actor, body?.Reason, http.RequestAborted), Ok),
+            "following" or "series" => Problems.From(
+                await engine.DecideSeriesAsync(id, actor, approve, body?.Reason, onlyFollowing: scope == "following", http.RequestAborted),
+                decided => TypedResults.Ok(decided)),
+            _ => Problems.Validation("scope", "The scope must be occurrence, following or series."),
+        };
     }
 
     private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)

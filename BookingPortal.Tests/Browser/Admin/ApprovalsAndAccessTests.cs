@@ -71,6 +71,37 @@ public sealed class ApprovalsAndAccessTests(BrowserFixture browser, AdminApp app
     }
 
     [Fact]
+    public async Task A_series_awaiting_approval_is_approved_whole_with_one_click()
+    {
+        var roomId = await BoardroomAsync();
+        using var staff = await app.ApiAsync(AdminApp.StaffEmail);
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(13), TimeSpan.Zero);
+        var response = await staff.PostAsJsonAsync("/api/bookings", new
+        {
+            resourceIds = new[] { roomId }, start, end = start.AddHours(1), title = "Steering group",
+            recurrence = new { frequency = "weekly", count = 3 },
+        });
+        Assert.True(HttpStatusCode.Created == response.StatusCode, await response.Content.ReadAsStringAsync());
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings").EnumerateArray()
+            .Select(b => b.GetProperty("id").GetGuid()).ToList();
+        await using var scope = await browser.NewPageAsync(app.Server.BaseAddress);
+        var page = scope.Page;
+        await AdminApp.SignInAsync(page, AdminApp.AdminEmail, "/admin/approvals");
+        await AdminApp.OpenAsync(page, "/admin/approvals", "admin-approvals");
+
+        var first = page.Locator($"[data-booking-id='{ids[0]}']");
+        await Expect(first.GetByTestId("series-waiting")).ToContainTextAsync("3 of its occurrences await approval", new() { Timeout = AdminApp.Slow });
+        await first.GetByTestId("approve-series").ClickAsync();
+
+        await Expect(page.GetByTestId("notice")).ToContainTextAsync("Approved: Steering group, every waiting occurrence");
+        foreach (var id in ids)
+        {
+            await Expect(page.Locator($"[data-booking-id='{id}']")).ToHaveCountAsync(0);
+            Assert.Equal("Confirmed", (await staff.GetFromJsonAsync<JsonElement>($"/api/bookings/{id}")).GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Staff_reach_no_admin_page_and_no_admin_endpoint()
     {
         var roomId = await BoardroomAsync();
