@@ -57,12 +57,20 @@ public sealed class StaffSite : IAsyncLifetime
     /// <summary>Books through the REST API as <paramref name="email"/>, as an integration or another user's app would.</summary>
     public async Task<JsonElement> BookThroughApiAsync(string email, string title, TimeRange range, params string[] resources)
     {
+        using var response = await PostBookingThroughApiAsync(email, title, range, resources);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The same request as <see cref="BookThroughApiAsync"/>, answered as it comes, refusals included.</summary>
+    public async Task<HttpResponseMessage> PostBookingThroughApiAsync(string email, string title, TimeRange range, params string[] resources)
+    {
         using var client = Server.CreateClient();
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await client.PostAsJsonAsync("/api/bookings", new
+        return await client.PostAsJsonAsync("/api/bookings", new
         {
             resourceIds = resources.Select(name => Venue[name].Id).ToArray(),
             start = range.Start,
@@ -70,8 +78,6 @@ public sealed class StaffSite : IAsyncLifetime
             title,
             attendeeCount = 1,
         });
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     public Task DisposeAsync()
