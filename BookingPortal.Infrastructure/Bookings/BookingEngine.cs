@@ -7,6 +7,7 @@ using BookingPortal.Domain.Locations;
 using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -17,7 +18,8 @@ namespace BookingPortal.Infrastructure.Bookings;
 /// Every change to a booking goes through here, one transaction per operation. The exclusion constraint on
 /// allocations decides races; this service turns its verdict and the domain's rules into <see cref="BookingResult"/>s.
 /// </summary>
-public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time, ILogger<BookingEngine> logger)
+public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> contexts, ResourceSnapshots snapshots, TimeProvider time, ILogger<BookingEngine> logger,
+    DemandLog demand)
 {
     private const string ExclusionViolation = "23P01";
     private const string UniqueViolation = "23505";
@@ -87,6 +89,8 @@ public sealed partial class BookingEngine(IDbContextFactory<BookingDbContext> co
             command.RequiredFeatures ?? [], null, now, ct);
         if (!command.JoinWaitlist || !details.CanJoinWaitlist)
         {
+            // Replays were answered above and never get here; a retry of this refusal by the same person counts once.
+            await demand.RecordRefusalAsync(location.Id, resources.Select(r => r.Id).ToList(), range, command.AttendeeCount, actor.UserId, ct);
             return new BookingResult.Conflict(details);
         }
 

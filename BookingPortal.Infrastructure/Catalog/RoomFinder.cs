@@ -1,5 +1,6 @@
 using BookingPortal.Domain.Common;
 using BookingPortal.Domain.Resources;
+using BookingPortal.Infrastructure.Reports;
 
 namespace BookingPortal.Infrastructure.Catalog;
 
@@ -21,19 +22,20 @@ public sealed record RoomMatch(ResourceView Resource, IReadOnlyList<string> Miss
 }
 
 /// <summary>Free resources for a window, best fit first.</summary>
-public sealed class RoomFinder(ResourceCatalog catalog)
+public sealed class RoomFinder(ResourceCatalog catalog, DemandLog demand)
 {
     /// <summary>
     /// Resources free for the whole window whose duration rules allow it, ranked: every wished feature before fewer,
     /// the preferred floor before others, then the fewest spare seats so large rooms stay free for large groups.
+    /// A search that finds nothing is recorded as unmet demand, once per searcher while the page re-runs it.
     /// </summary>
-    public async Task<IReadOnlyList<RoomMatch>> FindAsync(RoomSearch search, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RoomMatch>> FindAsync(RoomSearch search, Actor searcher, CancellationToken ct = default)
     {
         var free = await catalog.AvailableAsync(search.Window,
             new ResourceFilter(LocationId: search.LocationId, Kind: search.Kind, MinCapacity: Math.Max(1, search.Attendees)), ct);
         var wanted = search.Features.Select(f => f.Trim().ToLowerInvariant()).Where(f => f.Length > 0).Distinct().ToList();
         var minutes = search.Window.Duration.TotalMinutes;
-        return free
+        var matches = free
             .Where(r => r.MinDurationMinutes <= minutes && minutes <= r.MaxDurationMinutes)
             .Select(r => new RoomMatch(r, wanted.Except(r.Features).ToList(),
                 search.PreferredFloorId is not { } floor || r.FloorId == floor, r.Capacity - search.Attendees))
@@ -42,5 +44,11 @@ public sealed class RoomFinder(ResourceCatalog catalog)
             .ThenBy(m => m.SpareSeats)
             .ThenBy(m => m.Resource.Name, StringComparer.CurrentCultureIgnoreCase)
             .ToList();
+        if (matches.Count == 0)
+        {
+            await demand.RecordEmptySearchAsync(search.LocationId, search.Kind, search.Window, search.Attendees, searcher.UserId, ct);
+        }
+
+        return matches;
     }
 }

@@ -61,12 +61,20 @@ public sealed class StaffSite : IAsyncLifetime
     /// <summary>The same with a <c>recurrence</c> member (as the API takes it), booking a series.</summary>
     public async Task<JsonElement> BookSeriesThroughApiAsync(string email, string title, TimeRange range, object? recurrence, params string[] resources)
     {
+        using var response = await PostBookingThroughApiAsync(email, title, range, resources);
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The same request as <see cref="BookThroughApiAsync"/>, answered as it comes, refusals included.</summary>
+    public async Task<HttpResponseMessage> PostBookingThroughApiAsync(string email, string title, TimeRange range, params string[] resources)
+    {
         using var client = Server.CreateClient();
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await client.PostAsJsonAsync("/api/bookings", new
+        return await client.PostAsJsonAsync("/api/bookings", new
         {
             resourceIds = resources.Select(name => Venue[name].Id).ToArray(),
             start = range.Start,
@@ -75,8 +83,6 @@ public sealed class StaffSite : IAsyncLifetime
             attendeeCount = 1,
             recurrence,
         });
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     public Task DisposeAsync()

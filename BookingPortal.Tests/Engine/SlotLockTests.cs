@@ -5,6 +5,7 @@ using BookingPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using BookingPortal.Infrastructure.Reports;
 
 namespace BookingPortal.Tests.Engine;
 
@@ -42,7 +43,7 @@ public class SlotLockTests(DatabaseFixture database) : EngineTestBase(database)
         var (north, south) = (venue["North"].Id, venue["South"].Id);
         var opening = venue.At(Monday, "07:00", "07:15");
         var log = new RecordingLogger();
-        var engine = new BookingEngine(Harness.Contexts, Harness.Snapshots, Harness.Clock, log);
+        var engine = new BookingEngine(Harness.Contexts, Harness.Snapshots, Harness.Clock, log, new DemandLog(Harness.Contexts, Harness.Clock));
 
         // Distinct slots, so nothing conflicts: every create holds one room's lock while it asks for the other's.
         using var start = new SemaphoreSlim(0);

@@ -2,12 +2,13 @@ using BookingPortal.Domain.Resources;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Tests.Engine;
 using BookingPortal.Tests.Infrastructure;
+using BookingPortal.Infrastructure.Reports;
 
 namespace BookingPortal.Tests.Queries;
 
 public sealed class RoomFinderTests(DatabaseFixture database) : EngineTestBase(database)
 {
-    private RoomFinder Finder => new(new ResourceCatalog(Harness.Contexts));
+    private RoomFinder Finder => new(new ResourceCatalog(Harness.Contexts), new DemandLog(Harness.Contexts, Harness.Clock));
 
     [Fact]
     public async Task The_smallest_room_that_fits_comes_first_and_rooms_too_small_are_left_out()
@@ -20,7 +21,7 @@ public sealed class RoomFinderTests(DatabaseFixture database) : EngineTestBase(d
             v.Room("Cosy", capacity: 6);
         });
 
-        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 4, []));
+        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 4, []), TestData.Alice);
 
         Assert.Equal(["Snug", "Cosy", "Huge"], matches.Select(m => m.Resource.Name));
         Assert.Equal([0, 2, 16], matches.Select(m => m.SpareSeats));
@@ -37,7 +38,7 @@ public sealed class RoomFinderTests(DatabaseFixture database) : EngineTestBase(d
         });
         var ground = venue.Floors[0].Id;
 
-        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 4, ["Projector"], ground));
+        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 4, ["Projector"], ground), TestData.Alice);
 
         Assert.Equal(["Beamer", "Upstairs beamer", "Plain"], matches.Select(m => m.Resource.Name));
         Assert.True(matches[0].MatchesEverything);
@@ -57,10 +58,10 @@ public sealed class RoomFinderTests(DatabaseFixture database) : EngineTestBase(d
         });
         Booked(await Engine.CreateAsync(Request(venue.At(Monday, "10:30", "11:30"), venue["Taken"].Id), TestData.Alice));
 
-        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 1, []));
+        var matches = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 1, []), TestData.Alice);
 
         Assert.Equal("Free", Assert.Single(matches).Resource.Name);
-        var desks = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 1, [], Kind: ResourceKind.Desk));
+        var desks = await Finder.FindAsync(new RoomSearch(venue.Location.Id, venue.At(Monday, "10:00", "11:00"), 1, [], Kind: ResourceKind.Desk), TestData.Alice);
         Assert.Equal("Desk 1", Assert.Single(desks).Resource.Name);
     }
 }

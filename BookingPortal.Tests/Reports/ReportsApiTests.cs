@@ -112,6 +112,25 @@ public class ReportsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_booking_refused_over_http_shows_in_the_demand_report()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        using var bob = api.As(ApiFixture.Bob);
+        using var ada = api.As(ApiFixture.Ada);
+        var range = api.Venue.At(new DateOnly(2027, 3, 16), "09:00", "10:00");
+        var body = new { resourceIds = new[] { api.Venue["Borealis"].Id }, start = range.Start, end = range.End, title = "Wanted", attendeeCount = 3 };
+        var demand = $"/api/reports/demand?locationId={api.Venue.Location.Id}&from=2027-03-16&to=2027-03-17";
+        var before = (await ada.GetFromJsonAsync<JsonElement>(demand))[0].GetProperty("conflictsRefused").GetInt32();
+
+        Assert.True((await ApiFixture.PostBookingAsync(alice, body, "demand-holder")).IsSuccessStatusCode);
+        Assert.True((await ApiFixture.PostBookingAsync(alice, body, "demand-holder")).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ApiFixture.PostBookingAsync(bob, body, "demand-refused")).StatusCode);
+
+        var after = await ada.GetFromJsonAsync<JsonElement>(demand);
+        Assert.Equal(before + 1, after[0].GetProperty("conflictsRefused").GetInt32());
+    }
+
+    [Fact]
     public async Task Admins_and_the_locations_operators_read_it_others_do_not()
     {
         using var alice = api.As(ApiFixture.Alice);

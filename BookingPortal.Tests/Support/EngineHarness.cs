@@ -9,6 +9,7 @@ using BookingPortal.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using BookingPortal.Infrastructure.Reports;
 
 namespace BookingPortal.Tests.Support;
 
@@ -26,7 +27,7 @@ public sealed class EngineHarness
             .Options;
         Contexts = new PooledDbContextFactory<BookingDbContext>(options);
         Clock = new ManualTimeProvider(now ?? DefaultNow);
-        Engine = new BookingEngine(Contexts, Snapshots, Clock, NullLogger<BookingEngine>.Instance);
+        Engine = new BookingEngine(Contexts, Snapshots, Clock, NullLogger<BookingEngine>.Instance, new DemandLog(Contexts, Clock));
     }
 
     public string ConnectionString { get; }

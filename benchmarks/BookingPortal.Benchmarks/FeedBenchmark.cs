@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
+using BookingPortal.Infrastructure.Reports;
 
 namespace BookingPortal.Benchmarks;
 
@@ -26,7 +27,7 @@ internal static class FeedBenchmark
         await using var dataSource = BookingDataSource.Create(database.ConnectionString);
         var contexts = new PooledDbContextFactory<BookingDbContext>(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(dataSource).Options);
         var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), new FixedTimeProvider(Now),
-            NullLogger<BookingEngine>.Instance);
+            NullLogger<BookingEngine>.Instance, new DemandLog(contexts, new FixedTimeProvider(Now)));
         var venue = await BenchVenue.SeedAsync(contexts, 64, Now);
         var owner = new Actor("feed-owner", "feed-owner@example.test", Roles.Staff);
         var block = venue.Reserve(events);

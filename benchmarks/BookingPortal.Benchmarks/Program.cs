@@ -6,6 +6,7 @@ using BookingPortal.Benchmarks;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Persistence;
+using BookingPortal.Infrastructure.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -71,7 +72,8 @@ namespace BookingPortal.Benchmarks
             var contexts = new PooledDbContextFactory<BookingDbContext>(
                 new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(dataSource).Options);
             var clock = new FixedTimeProvider(Now);
-            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), clock, NullLogger<BookingEngine>.Instance);
+            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), clock, NullLogger<BookingEngine>.Instance,
+                new DemandLog(contexts, clock));
             var raw = new RawBookingWriter(dataSource);
             var venue = await BenchVenue.SeedAsync(contexts, options.Resources, Now);
             var actors = Enumerable.Range(0, Math.Max(options.Workers, options.Racers))
@@ -233,7 +235,8 @@ namespace BookingPortal.Benchmarks
             var counter = new CommandCounter();
             var contexts = new PooledDbContextFactory<BookingDbContext>(new DbContextOptionsBuilder<BookingDbContext>()
                 .UseNpgsql(database.ConnectionString).AddInterceptors(counter).Options);
-            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), new FixedTimeProvider(Now), NullLogger<BookingEngine>.Instance);
+            var engine = new BookingEngine(contexts, new ResourceSnapshots(new MemoryCache(new MemoryCacheOptions())), new FixedTimeProvider(Now), NullLogger<BookingEngine>.Instance,
+                new DemandLog(contexts, new FixedTimeProvider(Now)));
 
             var warm = venue.Reserve(50);
             for (var op = 0; op < 50; op++)
