@@ -39,7 +39,7 @@ public sealed class StaffSite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await TestDatabase.CreateMigratedDatabaseAsync("staff");
-        Server = new StaffClockAppServer(connectionString, Clock, new Dictionary<string, string> { ["RateLimiting:Enabled"] = "false" }).Start();
+        Server = new StaffClockAppServer(connectionString, Clock, new Dictionary<string, string> { ["RateLimiting:Enabled"] = "false", ["Auth:SessionCheckSeconds"] = "2" }).Start();
         await StaffBrowser.EnsureUsersAsync(Server.Services, Password,
             (Staff, Roles.Staff), (Colleague, Roles.Staff), (Admin, Roles.Staff | Roles.Operator | Roles.Admin));
         Venue = await new EngineHarness(connectionString).SeedVenueAsync(v =>
@@ -61,13 +61,16 @@ public sealed class StaffSite : IAsyncLifetime
     /// <summary>The same with a <c>recurrence</c> member (as the API takes it), booking a series.</summary>
     public async Task<JsonElement> BookSeriesThroughApiAsync(string email, string title, TimeRange range, object? recurrence, params string[] resources)
     {
-        using var response = await PostBookingThroughApiAsync(email, title, range, resources);
+        using var response = await PostThroughApiAsync(email, title, range, recurrence, resources);
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>The same request as <see cref="BookThroughApiAsync"/>, answered as it comes, refusals included.</summary>
-    public async Task<HttpResponseMessage> PostBookingThroughApiAsync(string email, string title, TimeRange range, params string[] resources)
+    public Task<HttpResponseMessage> PostBookingThroughApiAsync(string email, string title, TimeRange range, params string[] resources) =>
+        PostThroughApiAsync(email, title, range, null, resources);
+
+    private async Task<HttpResponseMessage> PostThroughApiAsync(string email, string title, TimeRange range, object? recurrence, string[] resources)
     {
         using var client = Server.CreateClient();
         var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = Password });

@@ -1,6 +1,8 @@
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -47,7 +49,13 @@ internal static class IdentitySetup
 
         // An admin's lock, password reset or role change renews the user's security stamp; cookies carrying the old
         // one stop working at their next check, so check often enough for that to matter.
-        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        var sessionCheck = CurrentSessions.Interval(builder.Configuration);
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = sessionCheck);
+        // Access tokens and open circuits get the same check; the refresh endpoint checks the stamp on every refresh.
+        services.AddSingleton<SessionVerdicts>();
+        services.AddScoped<IAuthorizationHandler, CurrentSessionHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, EndedSessionAnswers>();
+        services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -66,9 +74,11 @@ internal static class IdentitySetup
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
-                .RequireAuthenticatedUser())
+                .RequireAuthenticatedUser()
+                .AddRequirements(new CurrentSessionRequirement()))
             .AddPolicy(AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
-                .RequireRole(RoleNames.Admin));
+                .RequireRole(RoleNames.Admin)
+                .AddRequirements(new CurrentSessionRequirement()));
     }
 }
