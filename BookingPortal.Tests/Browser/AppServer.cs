@@ -50,6 +50,8 @@ public class AppServer : WebApplicationFactory<Program>
         builder.UseSetting("DemoData:Seed", "false");
         // The scheduler's tests switch it on; everywhere else its background passes would only slow the suite down.
         builder.UseSetting("Scheduling:Enabled", "false");
+        // Tests sign in far more often than people do; the sign-in limit's own test sets it low again.
+        builder.UseSetting("RateLimiting:SignIn:PermitLimit", "10000");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -70,6 +70,8 @@ public sealed class StaffBookingTests(BrowserFixture browser, StaffSite site) : 
 
         await page.GetByLabel("Title").FillAsync("Town hall");
         await page.GetByLabel("Attendees").FillAsync("9");
+        await Expect(page.GetByLabel("Title")).ToHaveValueAsync("Town hall");
+        await Expect(page.GetByLabel("Attendees")).ToHaveValueAsync("9");
         await dialog.GetByTestId("booking-submit").ClickAsync();
 
         await Expect(dialog.Locator(".field-error[data-field=attendeeCount]")).ToHaveTextAsync("9 attendees do not fit: the capacity is 4.",

@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Identity;
+using BookingPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -36,21 +37,22 @@ internal static class AuthEndpoints
                 }
 
                 signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-                var result = await signIn.PasswordSignInAsync(body.Email.Trim(), body.Password, isPersistent: false, lockoutOnFailure: true);
+                var result = await signIn.SignInWithPasswordAsync(body.Email.Trim(), body.Password, persistent: false);
                 if (result.Succeeded)
                 {
                     // The bearer handler has written the token response.
                     return Results.Empty;
                 }
 
-                return TypedResults.Problem(result.IsLockedOut ? "Too many failed attempts: the account is locked for a while." : "Email or password is wrong.",
-                    statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
+                return TypedResults.Problem(PasswordSignIn.Refused, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
             })
             .WithSummary("Exchange email and password for a bearer token")
             .Accepts<LoginBody>("application/json")
             .Produces<AccessTokenResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         auth.MapPost("/refresh", async (HttpContext http, SignInManager<ApplicationUser> signIn, IOptionsMonitor<BearerTokenOptions> tokens, TimeProvider time) =>
             {
@@ -74,7 +76,9 @@ internal static class AuthEndpoints
             .WithSummary("Exchange a refresh token for a new bearer token")
             .Accepts<RefreshBody>("application/json")
             .Produces<AccessTokenResponse>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimitPolicies.SignIn);
 
         return api;
     }

@@ -40,7 +40,21 @@ public static class Hardening
         services.AddSingleton<FeedReadLimiter>();
         services.AddRateLimiter(options => options.OnRejected = OnRejectedAsync);
         services.AddOptions<RateLimiterOptions>()
-            .Configure<WritesRateLimitPolicy>((options, policy) => options.AddPolicy(RateLimitPolicies.Writes, policy));
+            .Configure<WritesRateLimitPolicy>((options, policy) => options.AddPolicy(RateLimitPolicies.Writes, policy))
+            .Configure<IOptions<RateLimitingOptions>>((options, settings) => options.AddPolicy(RateLimitPolicies.SignIn, context =>
+            {
+                var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                // Only attempts count: showing the sign-in page is free.
+                return settings.Value.Enabled && !HttpMethods.IsGet(context.Request.Method)
+                    ? RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = settings.Value.SignIn.PermitLimit,
+                        Window = settings.Value.SignIn.Window,
+                        QueueLimit = 0,
+                    })
+                    // Its own key: a partition's limiter is made once per key, so sharing the address would limit these too.
+                    : RateLimitPartition.GetNoLimiter("free:" + ip);
+            }));
 
         services.AddProblemDetails();
         // Post-configured and chained, so a customization the API adds elsewhere runs too instead of being replaced.

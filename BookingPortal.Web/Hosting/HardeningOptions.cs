@@ -22,6 +22,12 @@ public sealed class RateLimitingOptions
     /// minutes at most; 30 per 10 minutes leaves room for several devices on one link and stops a leaked link being scraped.
     /// </summary>
     public WindowLimit Feeds { get; set; } = new() { PermitLimit = 30, WindowSeconds = 600 };
+
+    /// <summary>
+    /// Sign-in and token refresh attempts per client address. Lockout stops guessing one account's password; this stops
+    /// one address trying a password on many accounts, while an office behind one NAT still signs in at nine.
+    /// </summary>
+    public WindowLimit SignIn { get; set; } = new() { PermitLimit = 30, WindowSeconds = 60 };
 }
 
 public sealed class WindowLimit

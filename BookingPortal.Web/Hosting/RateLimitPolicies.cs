@@ -5,4 +5,5 @@ public static class RateLimitPolicies
 {
     /// <summary>For every state-changing API call (POST, PUT, PATCH, DELETE under <c>/api</c>).</summary>
     public const string Writes = "writes";
+    public const string SignIn = "sign-in";
 }

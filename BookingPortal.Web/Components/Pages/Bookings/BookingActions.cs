@@ -22,7 +22,8 @@ public sealed class BookingActions(
         Width = "640px",
         CssClass = "booking-dialog",
         CloseDialogOnEsc = true,
-        AutoFocusFirstElement = true,
+        // BookingDialog focuses its title itself, once.
+        AutoFocusFirstElement = false,
     };
 
     /// <summary>Opens the dialog for a new booking; the created (or wait-listed) booking, or null when closed.</summary>
