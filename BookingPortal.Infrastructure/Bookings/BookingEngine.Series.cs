@@ -106,11 +106,8 @@ public sealed partial class BookingEngine
         }
 
         var bookings = plan.Booked
-            .Select((o, i) => o.Waits
-                ? Booking.JoinWaitlist(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
-                    i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId)
-                : Booking.Place(Guid.CreateVersion7(), actor, command.Title!, command.AttendeeCount, o.Range, o.Resources, now,
-                    i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
+            .Select((o, i) => (o.Waits ? Booking.JoinWaitlist : (Factory)Booking.Place)(Guid.CreateVersion7(), actor, command.Title!,
+                command.AttendeeCount, o.Range, o.Resources, now, i == 0 ? command.IdempotencyKey : null, i == 0 ? requestHash : null, seriesId))
             .ToList();
         db.Bookings.AddRange(bookings);
         var series = BookingSeries.Of(seriesId, recurrence, expansion.Occurrences[0], location.TimeZoneId, now);
@@ -161,6 +158,10 @@ public sealed partial class BookingEngine
         var details = open.Count > 0 ? await ExplainAsync(open) : null;
         return details is { Occurrences.Count: > 0 } ? details : await ExplainAsync(occurrences);
     }
+
+    /// <summary>How a planned occurrence becomes a booking: taking its slot, or waiting for it.</summary>
+    private delegate Booking Factory(Guid id, Actor owner, string title, int attendeeCount, TimeRange range, IReadOnlyCollection<Resource> resources,
+        DateTimeOffset now, string? idempotencyKey, string? requestHash, Guid? seriesId);
 
     /// <summary>An occurrence to book; one that <see cref="Waits"/> joins the wait list for its slot instead of taking it.</summary>
     private sealed record PlannedOccurrence(TimeRange Range, IReadOnlyList<Resource> Resources, bool Waits = false);

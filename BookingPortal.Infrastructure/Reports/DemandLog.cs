@@ -20,21 +20,17 @@ public sealed class DemandLog(IDbContextFactory<BookingDbContext> contexts, Time
 
     private readonly ILogger logger = logger ?? NullLogger<DemandLog>.Instance;
 
-    /// <summary>A create refused with a conflict that did not join the wait list.</summary>
-    public Task RecordRefusalAsync(Guid locationId, IReadOnlyCollection<Guid> resourceIds, TimeRange range, int attendees, CancellationToken ct = default) =>
-        RecordAsync("conflict", locationId, resourceIds, null, range, attendees, null, ct);
-
-    /// <summary>A create refused with a conflict that did not join the wait list, counted once however often its requester retries it.</summary>
-    public Task RecordRefusalAsync(Guid locationId, IReadOnlyCollection<Guid> resourceIds, TimeRange range, int attendees, string requesterId,
+    /// <summary>
+    /// A create refused with a conflict that did not join the wait list; with a requester, counted once however often
+    /// they retry it within <see cref="RepeatWindow"/>.
+    /// </summary>
+    public Task RecordRefusalAsync(Guid locationId, IReadOnlyCollection<Guid> resourceIds, TimeRange range, int attendees, string? requesterId = null,
         CancellationToken ct = default) =>
         RecordAsync("conflict", locationId, resourceIds, null, range, attendees, requesterId, ct);
 
-    /// <summary>A room search of a location that found nothing free.</summary>
-    public Task RecordEmptySearchAsync(Guid locationId, ResourceKind kind, TimeRange window, int attendees, CancellationToken ct = default) =>
-        RecordAsync("empty_search", locationId, [], kind, window, attendees, null, ct);
-
-    /// <summary>A room search of a location that found nothing free, counted once however often its searcher's page re-runs it.</summary>
-    public Task RecordEmptySearchAsync(Guid locationId, ResourceKind kind, TimeRange window, int attendees, string requesterId, CancellationToken ct = default) =>
+    /// <summary>A room search of a location that found nothing free; with a searcher, counted once however often their page re-runs it.</summary>
+    public Task RecordEmptySearchAsync(Guid locationId, ResourceKind kind, TimeRange window, int attendees, string? requesterId = null,
+        CancellationToken ct = default) =>
         RecordAsync("empty_search", locationId, [], kind, window, attendees, requesterId, ct);
 
     private async Task RecordAsync(string what, Guid locationId, IReadOnlyCollection<Guid> resourceIds, ResourceKind? kind, TimeRange range, int attendees,

@@ -119,19 +119,16 @@ public sealed class BookingSweeps(
         var freed = new HashSet<Guid>();
         foreach (var id in due)
         {
-            BookingStatus? was = null;
             var done = await ChangeAsync(id, (booking, _, _) =>
-            {
-                was = booking.Status;
-                return booking.Status is BookingStatus.Pending or BookingStatus.AwaitingApproval && booking.Start <= now ? () => booking.Expire(now) : null;
-            }, ct);
+                booking.Status is BookingStatus.Pending or BookingStatus.AwaitingApproval && booking.Start <= now ? () => booking.Expire(now) : null, ct);
             if (done is null)
             {
                 continue;
             }
 
             expired++;
-            if (was == BookingStatus.AwaitingApproval)
+            // Only a request awaiting approval held its slot; a wait-listed one frees nothing.
+            if (done.History.Last().FromStatus == BookingStatus.AwaitingApproval)
             {
                 freed.UnionWith(done.ResourceIds);
             }
