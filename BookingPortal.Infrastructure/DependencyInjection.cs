@@ -45,6 +45,7 @@ public static class DependencyInjection
         services.AddSingleton<DisplayLinks>();
         services.AddSingleton<CalendarFeeds>();
         services.AddSingleton<CalendarFeedLinks>();
+        services.AddSingleton<ReportUsage>();
         services.AddSingleton<UtilizationReport>();
         services.AddSingleton<OccupancyHeatmap>();
         services.AddSingleton<AttendanceReport>();

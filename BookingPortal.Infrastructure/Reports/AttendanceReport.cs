@@ -40,31 +40,51 @@ public sealed class AttendanceReport(IDbContextFactory<BookingDbContext> context
             }, r => r.Name);
         }, ct);
 
-    private const string Due = $"b.status IN {ReportSql.Holding} AND b.start_utc + loc.grace <= @now";
+    /// <summary>
+    /// How many of a day's ascending starts are due: at most now − grace. Written out rather than a function so
+    /// PostgreSQL evaluates it inline; most days lie wholly on one side of the cutoff.
+    /// </summary>
+    private static string Due(string starts) =>
+        $"CASE WHEN cardinality({starts}) = 0 OR {starts}[1] > @now - loc.grace THEN 0 "
+        + $"WHEN {starts}[cardinality({starts})] <= @now - loc.grace THEN cardinality({starts}) "
+        + $"ELSE (SELECT count(*) FROM unnest({starts}) s WHERE s <= @now - loc.grace) END";
 
-    private const string Sql = $"""
-        WITH {ReportSql.Window}
-        SELECT r.id AS "Id", r.name AS "Name", r.floor_id AS "FloorId", f.name AS "FloorName", r.kind AS "Kind",
-               count(*) FILTER (WHERE b.status IN {ReportSql.Holding})::int AS "Held",
-               count(c.at)::int AS "Cancelled",
-               count(*) FILTER (WHERE {Due})::int AS "Due",
-               count(*) FILTER (WHERE b.status = 'NoShow')::int AS "NoShows",
-               count(*) FILTER (WHERE r.requires_check_in AND {Due})::int AS "CheckInDue",
-               count(*) FILTER (WHERE r.requires_check_in AND {Due} AND b.checked_in_at IS NULL)::int AS "Ghosts",
-               count(*) FILTER (WHERE b.start_utc - c.at < interval '1 hour')::int AS "CancelledUnderHour",
-               count(*) FILTER (WHERE b.start_utc - c.at >= interval '1 hour' AND b.start_utc - c.at < interval '24 hours')::int AS "CancelledUnderDay",
-               count(*) FILTER (WHERE b.start_utc - c.at >= interval '24 hours' AND b.start_utc - c.at < interval '7 days')::int AS "CancelledUnderWeek",
-               count(*) FILTER (WHERE b.start_utc - c.at >= interval '7 days')::int AS "CancelledEarlier"
-        FROM resources r
-        JOIN floors f ON f.id = r.floor_id
-        CROSS JOIN loc
-        LEFT JOIN (allocations a JOIN bookings b ON b.id = a.booking_id)
-               ON a.resource_id = r.id AND b.start_utc >= loc.window_start AND b.start_utc < loc.window_end
-        LEFT JOIN LATERAL (
-            SELECT h.at FROM booking_history h
-            WHERE b.status = 'Cancelled' AND h.booking_id = b.id AND h.action = 'cancelled' AND h.from_status IN ('AwaitingApproval', 'Confirmed')
-            ORDER BY h.at DESC LIMIT 1) c ON true
-        WHERE {ReportSql.Chosen}
-        GROUP BY r.id, f.name
+    private static readonly string Sql = $"""
+        WITH {ReportSql.Window},
+        chosen AS (
+            SELECT r.id, r.name, r.floor_id, f.name AS floor_name, r.kind, r.requires_check_in
+            FROM resources r
+            JOIN floors f ON f.id = r.floor_id
+            WHERE {ReportSql.Chosen}
+        ),
+        days AS (
+            SELECT u.resource_id,
+                   sum(cardinality(u.starts)) AS held,
+                   sum(u.cancelled) AS cancelled,
+                   sum({Due("u.starts")}) AS due,
+                   sum(u.no_shows) AS no_shows,
+                   sum({Due("u.unchecked")}) AS unchecked_due,
+                   sum(u.cancelled_under_hour) AS under_hour,
+                   sum(u.cancelled_under_day) AS under_day,
+                   sum(u.cancelled_under_week) AS under_week,
+                   sum(u.cancelled_earlier) AS earlier
+            FROM report_usage u
+            CROSS JOIN loc
+            WHERE {ReportSql.UsageInWindow}
+            GROUP BY u.resource_id
+        )
+        SELECT c.id AS "Id", c.name AS "Name", c.floor_id AS "FloorId", c.floor_name AS "FloorName", c.kind AS "Kind",
+               coalesce(d.held, 0)::int AS "Held",
+               coalesce(d.cancelled, 0)::int AS "Cancelled",
+               coalesce(d.due, 0)::int AS "Due",
+               coalesce(d.no_shows, 0)::int AS "NoShows",
+               CASE WHEN c.requires_check_in THEN coalesce(d.due, 0) ELSE 0 END::int AS "CheckInDue",
+               CASE WHEN c.requires_check_in THEN coalesce(d.unchecked_due, 0) ELSE 0 END::int AS "Ghosts",
+               coalesce(d.under_hour, 0)::int AS "CancelledUnderHour",
+               coalesce(d.under_day, 0)::int AS "CancelledUnderDay",
+               coalesce(d.under_week, 0)::int AS "CancelledUnderWeek",
+               coalesce(d.earlier, 0)::int AS "CancelledEarlier"
+        FROM chosen c
+        LEFT JOIN days d ON d.resource_id = c.id
         """;
 }

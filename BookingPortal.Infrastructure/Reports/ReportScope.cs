@@ -54,6 +54,7 @@ internal static class ReportScope
             return new ReportResult<T>.Forbidden();
         }
 
+        await ReportUsage.RefreshAsync(db, location.Id, ct);
         return new ReportResult<T>.Ok(await rows(db, location));
     }
 

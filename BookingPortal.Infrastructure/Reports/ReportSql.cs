@@ -40,76 +40,69 @@ internal static class ReportSql
           AND (@feature::text IS NULL OR @feature::text = ANY (r.features))
         """;
 
-    /// <summary>Statuses of bookings that held their resource: a no-show held it until it was released.</summary>
-    public const string Holding = "('Confirmed', 'CheckedIn', 'Completed', 'NoShow')";
-
-    /// <summary>Bookings with an allocation on <c>r</c> whose own start falls in the window (alias <c>b</c>; needs <c>loc</c>).</summary>
-    public const string StartingInWindow = """
-        allocations a JOIN bookings b ON b.id = a.booking_id
-        WHERE a.resource_id = r.id
-          AND b.start_utc >= (SELECT window_start FROM loc) AND b.start_utc < (SELECT window_end FROM loc)
-        """;
-
-    /// <summary>Resource <c>r</c>'s open time: the location's, less its maintenance blocks.</summary>
-    public const string OpenForResource = """
-        ((SELECT open FROM open_time)
-          - coalesce((SELECT range_agg(tstzrange(m.start_utc, m.end_utc)) FROM maintenance_blocks m WHERE m.resource_id = r.id),
-                     tstzmultirange()))
-        """;
-
     /// <summary>
-    /// The own time (buffers excluded) of the bookings that held resource <c>r</c> near the window, as one multirange;
-    /// intersect it with open time. The allocation's blocked range covers the booking's own time, so filtering on it
-    /// lets the resource-and-range index find the rows.
+    /// Picks the summary rows (<c>report_usage u</c>, migration 0015) of the chosen resources on the window's local
+    /// days; needs a CTE <c>chosen(id)</c>. Reports bring the summary up to date first (<see cref="ReportUsage"/>).
     /// </summary>
-    public const string HeldTime = $"""
-        coalesce((SELECT range_agg(tstzrange(b.start_utc,
-                                             CASE WHEN b.status = 'NoShow' THEN least(b.end_utc, greatest(b.start_utc, b.changed_at)) ELSE b.end_utc END))
-                  FROM allocations a JOIN bookings b ON b.id = a.booking_id
-                  WHERE a.resource_id = r.id
-                    AND a.blocked_range && tstzrange((SELECT lower(open) FROM open_time), (SELECT upper(open) FROM open_time))
-                    AND b.status IN {Holding}
-                    AND b.start_utc < (SELECT upper(open) FROM open_time)
-                    AND b.end_utc > (SELECT lower(open) FROM open_time)),
-                 tstzmultirange())
+    public const string UsageInWindow = "u.resource_id IN (SELECT id FROM chosen) AND u.day >= @from_day AND u.day < @to_day";
+
+    /// <summary>CTE <c>maintained(resource_id, closed)</c>: the open time each chosen resource lost to maintenance; needs <c>chosen(id)</c>.</summary>
+    public const string Maintained = """
+        maintained AS (
+            SELECT m.resource_id, range_agg(tstzrange(m.start_utc, m.end_utc)) * (SELECT open FROM open_time) AS closed
+            FROM maintenance_blocks m
+            WHERE m.resource_id IN (SELECT id FROM chosen)
+              AND m.start_utc < (SELECT window_end FROM loc) AND m.end_utc > (SELECT window_start FROM loc)
+            GROUP BY m.resource_id
+        )
         """;
 
     /// <summary>
     /// CTEs ending in <c>hourly(local, open_hours, booked_hours)</c>: resource-hours open and held in each hour of the
-    /// window, hours counted as real instants from the window's local midnight, so a spring-forward day has no 02:00
-    /// and an autumn one has two, both labelled 02:00 on the wall clock. Open pieces are the location's (weighed by the
-    /// number of chosen resources) less each resource's maintenance; held pieces are already cut to open time, so
-    /// each piece is split over only the hours it touches.
+    /// window, hours counted as real instants from local midnights, so a spring-forward day has no 02:00 and an autumn
+    /// one has two, both labelled 02:00 on the wall clock. Open pieces are the location's (weighed by the number of
+    /// chosen resources) less each resource's maintenance; held time per hour comes from the summary's groups of alike resources.
     /// </summary>
     public const string Hourly = $"""
         {Window},
-        chosen AS (
-            SELECT {OpenForResource} AS open, {HeldTime} AS held
-            FROM resources r
-            WHERE {Chosen}
-        ),
+        chosen AS (SELECT r.id FROM resources r WHERE {Chosen}),
+        {Maintained},
         pieces AS (
-            SELECT (SELECT count(*) FROM chosen)::numeric AS open_weight, 0 AS booked_weight, x AS piece FROM open_time, unnest(open) x
+            SELECT (SELECT count(*) FROM chosen)::numeric AS weight, x AS piece FROM open_time, unnest(open) x
             UNION ALL
-            SELECT -1, 0, x FROM chosen c, unnest((SELECT open FROM open_time) - c.open) x
-            UNION ALL
-            SELECT 0, 1, x FROM chosen c, unnest(c.held * c.open) x
+            SELECT -1, x FROM maintained m, unnest(m.closed) x
         ),
-        cut AS (
-            SELECT k, p.open_weight, p.booked_weight,
-                   extract(epoch FROM upper(p.piece * s.slot) - lower(p.piece * s.slot)) / 3600 AS hours
+        open_slots AS (
+            SELECT loc.window_start + k * interval '1 hour' AS slot,
+                   p.weight * extract(epoch FROM upper(p.piece * h.span) - lower(p.piece * h.span)) / 3600 AS hours
             FROM pieces p
             CROSS JOIN loc
             CROSS JOIN LATERAL generate_series(floor(extract(epoch FROM lower(p.piece) - loc.window_start) / 3600)::int,
                                                ceil(extract(epoch FROM upper(p.piece) - loc.window_start) / 3600)::int - 1) k
-            CROSS JOIN LATERAL (SELECT tstzrange(loc.window_start + k * interval '1 hour', loc.window_start + (k + 1) * interval '1 hour') AS slot) s
+            CROSS JOIN LATERAL (SELECT tstzrange(loc.window_start + k * interval '1 hour', loc.window_start + (k + 1) * interval '1 hour') AS span) h
+        ),
+        held_days AS (
+            SELECT g.day, g.held_ms
+            FROM report_usage_groups g
+            WHERE g.location_id = @location AND g.day >= @from_day AND g.day < @to_day
+              AND (@floor::uuid IS NULL OR g.floor_id = @floor::uuid)
+              AND (@kind::text IS NULL OR g.kind = @kind::text)
+              AND (@feature::text IS NULL OR @feature::text = ANY (g.features))
+        ),
+        held_slots AS (
+            SELECT (d.day::timestamp AT TIME ZONE loc.tz) + (s.k - 1) * interval '1 hour' AS slot, (s.ms / 3600000.0)::numeric AS hours
+            FROM held_days d
+            CROSS JOIN loc
+            CROSS JOIN LATERAL unnest(d.held_ms) WITH ORDINALITY AS s(ms, k)
+            WHERE s.ms > 0
         ),
         hourly AS (
-            SELECT (loc.window_start + k * interval '1 hour') AT TIME ZONE loc.tz AS local,
-                   coalesce(sum(open_weight * hours), 0)::numeric AS open_hours,
-                   coalesce(sum(booked_weight * hours), 0)::numeric AS booked_hours
-            FROM cut CROSS JOIN loc
-            GROUP BY k, loc.window_start, loc.tz
+            SELECT x.slot AT TIME ZONE loc.tz AS local, sum(x.open_hours)::numeric AS open_hours, sum(x.booked_hours)::numeric AS booked_hours
+            FROM (SELECT slot, hours AS open_hours, 0::numeric AS booked_hours FROM open_slots
+                  UNION ALL
+                  SELECT slot, 0, hours FROM held_slots) x
+            CROSS JOIN loc
+            GROUP BY x.slot, loc.tz
         )
         """;
 

@@ -43,7 +43,7 @@ public abstract record ReportResult<T>
 /// Booked hours ÷ open hours, computed in PostgreSQL with multiranges: each local day's opening intervals become
 /// instants in the location's zone (so a daylight-saving day has its real length), closures drop whole days,
 /// maintenance is cut out of each resource's open time, and the own time of every booking that held the resource
-/// (a no-show until it was released) is intersected with what is left.
+/// (a no-show until it was released) is intersected with what is left, day by day in the summary.
 /// </summary>
 public sealed class UtilizationReport(IDbContextFactory<BookingDbContext> contexts)
 {
@@ -62,20 +62,30 @@ public sealed class UtilizationReport(IDbContextFactory<BookingDbContext> contex
             }, r => r.Name);
         }, ct);
 
-    /// <summary>Booked time is clipped to the window first so a long booking at its edge counts only inside it.</summary>
+    /// <summary>
+    /// Open hours are the location's less the resource's maintenance; booked hours come from the summary, already cut to
+    /// that open time on each day.
+    /// </summary>
     private static readonly string Sql = $"""
         WITH {ReportSql.Window},
-        per_resource AS (
-            SELECT r.id, r.name, r.floor_id, f.name AS floor_name, r.kind,
-                   {ReportSql.OpenForResource} AS open,
-                   {ReportSql.HeldTime} AS booked
+        chosen AS (
+            SELECT r.id, r.name, r.floor_id, f.name AS floor_name, r.kind
             FROM resources r
             JOIN floors f ON f.id = r.floor_id
             WHERE {ReportSql.Chosen}
+        ),
+        {ReportSql.Maintained},
+        held AS (
+            SELECT u.resource_id, sum(u.held_total_ms) AS ms
+            FROM report_usage u
+            WHERE {ReportSql.UsageInWindow}
+            GROUP BY u.resource_id
         )
-        SELECT id AS "Id", name AS "Name", floor_id AS "FloorId", floor_name AS "FloorName", kind AS "Kind",
-               {ReportSql.Hours("open")} AS "OpenHours",
-               {ReportSql.Hours("booked * open")} AS "BookedHours"
-        FROM per_resource
+        SELECT c.id AS "Id", c.name AS "Name", c.floor_id AS "FloorId", c.floor_name AS "FloorName", c.kind AS "Kind",
+               {ReportSql.Hours("(SELECT open FROM open_time)")} - {ReportSql.Hours("m.closed")} AS "OpenHours",
+               (coalesce(h.ms, 0) / 3600000.0)::numeric AS "BookedHours"
+        FROM chosen c
+        LEFT JOIN maintained m ON m.resource_id = c.id
+        LEFT JOIN held h ON h.resource_id = c.id
         """;
 }

@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Notifications;
+using BookingPortal.Infrastructure.Reports;
 using Quartz;
 
 namespace BookingPortal.Infrastructure.Scheduling;
@@ -44,4 +45,9 @@ public sealed class EmailDeliveryJob(EmailOutbox notifications, InvitationOutbox
         await notifications.SendPendingAsync(ct);
         await invitations.SendPendingAsync(ct);
     }
+}
+
+public sealed class ReportUsageJob(ReportUsage usage) : PassJob
+{
+    protected override Task RunAsync(CancellationToken ct) => usage.RefreshStaleAsync(ct);
 }

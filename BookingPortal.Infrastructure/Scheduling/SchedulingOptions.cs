@@ -22,6 +22,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the e-mail outbox is drained; only when <c>Smtp:Host</c> is set.</summary>
     public TimeSpan EmailInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the reports' summary takes in what changed; a report catches up on its own location anyway.</summary>
+    public TimeSpan ReportUsageInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often an instance tells the cluster it is alive.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
 
