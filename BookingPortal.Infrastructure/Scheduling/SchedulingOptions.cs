@@ -22,6 +22,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the e-mail outbox is drained; only when <c>Smtp:Host</c> is set.</summary>
     public TimeSpan EmailInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the live-event log is cut back to its replay window (<c>LiveEvents:*</c>).</summary>
+    public TimeSpan LiveEventPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often an instance tells the cluster it is alive.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
 
