@@ -40,6 +40,11 @@ public static class DependencyInjection
         services.AddSingleton<OperatorAssignments>();
         services.AddSingleton<LiveUpdates>();
         services.AddSingleton<LiveEventPayloads>();
+        services.AddOptions<LiveEventOptions>().BindConfiguration(LiveEventOptions.Section)
+            .Validate(o => o.ReplayWindow > TimeSpan.Zero && o.ReplayMaxEvents > 0,
+                "LiveEvents:ReplayWindow and LiveEvents:ReplayMaxEvents must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<LiveEventLog>();
         services.AddSingleton<FloorplanQueries>();
         services.AddSingleton<FloorplanEditing>();
         services.AddSingleton<DisplayLinks>();

@@ -26,6 +26,12 @@ public sealed record LiveEvent(
 
     public static LiveEvent Resync { get; } = new(ResyncType, Guid.Empty, null, [], []);
 
+    /// <summary>
+    /// The change's position in the live-event log (migration 0016), increasing in commit order; null for a resync and
+    /// for announcements that are not logged (notifications, display links).
+    /// </summary>
+    public long? EventId { get; init; }
+
     public bool IsResync => Type == ResyncType;
 
     public bool IsBookingChange => Type.StartsWith("booking.", StringComparison.Ordinal);

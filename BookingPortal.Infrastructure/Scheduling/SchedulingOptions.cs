@@ -25,6 +25,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the reports' summary takes in what changed; a report catches up on its own location anyway.</summary>
     public TimeSpan ReportUsageInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the live-event log is cut back to its replay window (<c>LiveEvents:*</c>).</summary>
+    public TimeSpan LiveEventPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often an instance tells the cluster it is alive.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -24,7 +24,7 @@ public static class SchedulingSetup
     {
         var section = configuration.GetSection(SchedulingOptions.Section);
         services.AddOptions<SchedulingOptions>().Bind(section)
-            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval,
+            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval, o.LiveEventPruneInterval,
                     o.ClusterCheckinInterval, o.ClusterCheckinMisfireThreshold }.All(t => t >= TimeSpan.FromSeconds(1)),
                 "Scheduling intervals must be at least one second.")
             .Validate(o => o.DefaultNoShowGracePeriod >= TimeSpan.Zero && o.DefaultNoShowGracePeriod <= TimeSpan.FromHours(4),
@@ -65,6 +65,7 @@ public static class SchedulingSetup
             Every<ExpiryJob>(quartz, "expiry", options.ExpiryInterval);
             Every<EmailDeliveryJob>(quartz, "email-delivery", options.EmailInterval);
             Every<ReportUsageJob>(quartz, "report-usage", options.ReportUsageInterval);
+            Every<LiveEventPruneJob>(quartz, "live-event-prune", options.LiveEventPruneInterval);
         });
         services.AddQuartzHostedService(SchedulerName, hosted => hosted.WaitForJobsToComplete = true);
         return services;

@@ -1,6 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BookingPortal.Infrastructure.Live;
+using BookingPortal.Web.Live;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BookingPortal.Tests.Api;
 
@@ -17,7 +22,24 @@ public sealed class EventsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         return (range.Start.ToString("O"), range.End.ToString("O"));
     }
 
-    private Task<SseClient> StreamAsync(string query = "") => SseClient.OpenAsync(api.As(ApiFixture.Bob), $"/api/events{query}");
+    private Task<SseClient> StreamAsync(string query = "", long? lastEventId = null) =>
+        SseClient.OpenAsync(api.As(ApiFixture.Bob), $"/api/events{query}", lastEventId?.ToString(CultureInfo.InvariantCulture));
+
+    private async Task<Guid> BookIdAsync(Guid resourceId) => (await BookAsync(resourceId, FreshSlot())).GetProperty("id").GetGuid();
+
+    /// <summary>Books on the stream's watch and returns the event id each booking's booking.created carried.</summary>
+    private async Task<List<long>> EventIdsOfNewBookingsAsync(int count)
+    {
+        await using var stream = await StreamAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            var booking = await BookIdAsync(api.Venue["Aurora"].Id);
+            ids.Add((await stream.NextAsync(e => e.Name == "booking.created" && e.Id == booking)).EventId!.Value);
+        }
+
+        return ids;
+    }
 
     private async Task<JsonElement> BookAsync(Guid resourceId, (string Start, string End) slot)
     {
@@ -108,5 +130,78 @@ public sealed class EventsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(near.GetProperty("id").GetGuid(), (await mine.NextAsync(e => e.Name == "booking.created")).Id);
         Assert.Equal(far.GetProperty("id").GetGuid(), (await all.NextAsync(e => e.Name == "booking.created")).Id);
         Assert.Equal(near.GetProperty("id").GetGuid(), (await all.NextAsync(e => e.Name == "booking.created")).Id);
+    }
+
+    [Fact]
+    public async Task A_stream_resumed_with_Last_Event_ID_gets_exactly_the_missed_events_in_order_and_then_the_live_ones()
+    {
+        var seen = (await EventIdsOfNewBookingsAsync(1))[0];
+        var missed = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            missed.Add(await BookIdAsync(api.Venue["Aurora"].Id));
+        }
+
+        // Bookings keep committing while the client reconnects, so some land in the seam between replay and live.
+        using var writing = new CancellationTokenSource();
+        var during = Task.Run(async () =>
+        {
+            var made = new List<Guid>();
+            while (!writing.IsCancellationRequested && made.Count < 20)
+            {
+                made.Add(await BookIdAsync(api.Venue["Borealis"].Id));
+            }
+
+            return made;
+        });
+        await using var resumed = await StreamAsync(lastEventId: seen);
+        await writing.CancelAsync();
+        var concurrent = await during;
+        var last = await BookIdAsync(api.Venue["Aurora"].Id);
+
+        var events = new List<SseEvent>();
+        while (events.Count == 0 || events[^1].Id != last)
+        {
+            events.Add(await resumed.NextAsync(_ => true));
+        }
+
+        Assert.All(events, e => Assert.Equal("booking.created", e.Name));
+        Assert.Equal([.. missed, .. concurrent, last], events.Select(e => e.Id));
+        var ids = events.Select(e => e.EventId!.Value).ToList();
+        Assert.True(ids[0] > seen, $"the replay started at {ids[0]}, not after {seen}");
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_Last_Event_ID_before_the_replay_window_or_never_handed_out_gets_a_resync_instead_of_a_replay()
+    {
+        var ids = await EventIdsOfNewBookingsAsync(3);
+        var log = new LiveEventLog(NpgsqlDataSource.Create(api.ConnectionString), Options.Create(new LiveEventOptions { ReplayMaxEvents = 1 }),
+            TimeProvider.System);
+        Assert.True(await log.PruneAsync() > 0);
+
+        // The event after ids[0] is gone; ids[1] itself is the oldest position nothing after which was pruned.
+        await using (var tooOld = await StreamAsync(lastEventId: ids[0]))
+        {
+            Assert.Equal(EventStreamHub.ResyncEvent, (await tooOld.NextAsync(_ => true)).Name);
+        }
+
+        await using (var edge = await StreamAsync(lastEventId: ids[1]))
+        {
+            var replayed = await edge.NextAsync(_ => true);
+            Assert.Equal(("booking.created", ids[2]), (replayed.Name, replayed.EventId!.Value));
+        }
+
+        await using (var unknown = await StreamAsync(lastEventId: ids[2] + 1000))
+        {
+            Assert.Equal(EventStreamHub.ResyncEvent, (await unknown.NextAsync(_ => true)).Name);
+        }
+
+        await using (var garbled = await StreamAsync("?lastEventId=yesterday"))
+        {
+            var resync = await garbled.NextAsync(_ => true);
+            Assert.Equal((EventStreamHub.ResyncEvent, null), (resync.Name, resync.EventId));
+        }
     }
 }

@@ -16,6 +16,7 @@ public sealed class EventStreamHubTests(DatabaseFixture database) : EngineTestBa
     private EventStreamHub? _hub;
 
     private EventStreamHub Hub => _hub ??= new EventStreamHub(_updates, new BookingQueries(Harness.Contexts), new LiveEventPayloads(Harness.Contexts),
+        new LiveEventLog(Npgsql.NpgsqlDataSource.Create(Harness.ConnectionString), Options.Create(new LiveEventOptions()), TimeProvider.System),
         Options.Create(new HttpJsonOptions()), NullLogger<EventStreamHub>.Instance);
 
     public void Dispose() => _hub?.Dispose();

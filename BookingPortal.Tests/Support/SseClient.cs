@@ -5,7 +5,8 @@ using System.Threading.Channels;
 
 namespace BookingPortal.Tests.Support;
 
-public sealed record SseEvent(string Name, string Data)
+/// <param name="EventId">The frame's <c>id:</c> field, the position a client resumes after; null when it had none.</param>
+public sealed record SseEvent(string Name, string Data, long? EventId = null)
 {
     public JsonElement Json => JsonDocument.Parse(Data).RootElement;
 
@@ -32,11 +33,17 @@ public sealed class SseClient : IAsyncDisposable
         _reading = ReadAsync(reader);
     }
 
-    public static async Task<SseClient> OpenAsync(HttpClient client, string path)
+    /// <param name="lastEventId">Sent as <c>Last-Event-ID</c>, as a browser's EventSource does when it reconnects.</param>
+    public static async Task<SseClient> OpenAsync(HttpClient client, string path, string? lastEventId = null)
     {
         client.Timeout = Timeout.InfiniteTimeSpan;
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
@@ -89,6 +96,7 @@ public sealed class SseClient : IAsyncDisposable
     private async Task ReadAsync(StreamReader reader)
     {
         string? name = null;
+        long? id = null;
         var data = new StringBuilder();
         try
         {
@@ -98,10 +106,14 @@ public sealed class SseClient : IAsyncDisposable
                 {
                     if (data.Length > 0)
                     {
-                        _events.Writer.TryWrite(new SseEvent(name ?? "message", data.ToString().TrimEnd('\n')));
+                        _events.Writer.TryWrite(new SseEvent(name ?? "message", data.ToString().TrimEnd('\n'), id));
                     }
 
-                    (name, data) = (null, new StringBuilder());
+                    (name, id, data) = (null, null, new StringBuilder());
+                }
+                else if (line.StartsWith("id:", StringComparison.Ordinal))
+                {
+                    id = long.Parse(line["id:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
                 }
                 else if (line.StartsWith("event:", StringComparison.Ordinal))
                 {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Web.Live;
@@ -23,9 +25,12 @@ internal static class EventsEndpoints
                 "A text/event-stream that stays open. Event names: booking.created, booking.updated, booking.cancelled, " +
                 "booking.checked_in, booking.no_show, booking.promoted (data: the booking, as GET /api/bookings/{id} returns it) " +
                 "and block.created (data: the maintenance block). Events arrive in commit order; data is the row as read just " +
-                "after the change, so a later change may already show. An event named resync means this server may have missed " +
-                "changes (its database connection was interrupted): reload what you show. Comment lines keep the connection " +
-                "alive. There is no replay: after reconnecting, reload your state.")
+                "after the change, so a later change may already show. Each event has an id, increasing in commit order: " +
+                "reconnecting with the Last-Event-ID header (or lastEventId in the query) first replays every event after it " +
+                "that this stream would have carried, then continues live, with no gap and no repeat. An event named resync " +
+                "(without id) means changes may have been missed (this server's database connection was interrupted, or the " +
+                "last event id is older than the replay window or unknown): reload what you show. Comment lines keep the " +
+                "connection alive.")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -49,6 +54,16 @@ internal static class EventsEndpoints
         // Streams end when the app stops, or shutdown would wait for every open stream to time out.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         using var subscription = hub.Subscribe(locationId);
+        // Subscribed before the log is read, so whatever commits meanwhile is in the replay, the live frames or both;
+        // "written" drops the second copy.
+        var resumeAfter = ResumePosition(http.Request);
+        var written = Math.Max(resumeAfter ?? 0, 0);
+        IReadOnlyList<EventStreamHub.Frame> replay = resumeAfter switch
+        {
+            null => [],
+            < 0 => [EventStreamHub.ResyncFrame],
+            { } after => await hub.ReplayAsync(subscription, after, stop.Token) ?? [EventStreamHub.ResyncFrame],
+        };
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -57,6 +72,12 @@ internal static class EventsEndpoints
         try
         {
             await body.WriteAsync(Opening, stop.Token);
+            foreach (var frame in replay)
+            {
+                Write(body, frame, ref written);
+            }
+
+            await body.FlushAsync(stop.Token);
             while (true)
             {
                 bool open;
@@ -81,7 +102,7 @@ internal static class EventsEndpoints
 
                 while (subscription.Frames.TryRead(out var frame))
                 {
-                    body.Write(frame.Bytes.Span);
+                    Write(body, frame, ref written);
                 }
 
                 await body.FlushAsync(stop.Token);
@@ -93,5 +114,35 @@ internal static class EventsEndpoints
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Where the client left off: null for a fresh stream, -1 when it sent an id this server never gives (a resync
+    /// then is the honest answer). Browsers send the header by themselves; the query serves EventSource polyfills.
+    /// </summary>
+    private static long? ResumePosition(HttpRequest request)
+    {
+        var sent = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
+        if (string.IsNullOrEmpty(sent))
+        {
+            return null;
+        }
+
+        return long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after : -1;
+    }
+
+    private static void Write(PipeWriter body, EventStreamHub.Frame frame, ref long written)
+    {
+        if (frame.EventId is { } id)
+        {
+            if (id <= written)
+            {
+                return;
+            }
+
+            written = id;
+        }
+
+        body.Write(frame.Bytes.Span);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -13,7 +14,7 @@ namespace BookingPortal.Web.Live;
 /// <summary>
 /// Feeds <c>GET /api/events</c> (ADR 011). Each announced change is loaded and serialised once on this instance, in
 /// the order the database announced it, and the same bytes are handed to every matching stream. A stream that falls
-/// too far behind is ended rather than allowed to hold memory: its client reconnects and reloads.
+/// too far behind is ended rather than allowed to hold memory: its client reconnects and resumes (ADR 016).
 /// </summary>
 public sealed class EventStreamHub : IDisposable
 {
@@ -27,10 +28,12 @@ public sealed class EventStreamHub : IDisposable
 
     private const int Backlog = 1000;
 
-    private static readonly Frame ResyncFrame = Frame.Of(ResyncEvent, "{}", []);
+    /// <summary>Has no id, so a client's last event id stays where it was.</summary>
+    public static readonly Frame ResyncFrame = Frame.Of(ResyncEvent, "{}", [], null);
 
     private readonly BookingQueries _bookings;
     private readonly LiveEventPayloads _payloads;
+    private readonly LiveEventLog _log;
     private readonly JsonSerializerOptions _json;
     private readonly ILogger<EventStreamHub> _logger;
     private readonly Channel<Task<Frame?>> _inOrder = Channel.CreateUnbounded<Task<Frame?>>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,11 +41,12 @@ public sealed class EventStreamHub : IDisposable
     private readonly IDisposable _subscription;
     private Subscriber[] _subscribers = [];
 
-    public EventStreamHub(LiveUpdates updates, BookingQueries bookings, LiveEventPayloads payloads, IOptions<HttpJsonOptions> json,
-        ILogger<EventStreamHub> logger)
+    public EventStreamHub(LiveUpdates updates, BookingQueries bookings, LiveEventPayloads payloads, LiveEventLog log,
+        IOptions<HttpJsonOptions> json, ILogger<EventStreamHub> logger)
     {
         _bookings = bookings;
         _payloads = payloads;
+        _log = log;
         _json = json.Value.SerializerOptions;
         _logger = logger;
         _ = Task.Run(FanOutAsync);
@@ -61,6 +65,29 @@ public sealed class EventStreamHub : IDisposable
         }
 
         return subscriber;
+    }
+
+    /// <summary>
+    /// The frames <paramref name="subscriber"/> missed after event <paramref name="after"/>, from the live-event log, in
+    /// order and filtered as its live frames are; null when that position is outside the replay window.
+    /// </summary>
+    public async Task<IReadOnlyList<Frame>?> ReplayAsync(Subscriber subscriber, long after, CancellationToken ct)
+    {
+        if (await _log.ReadAfterAsync(after, StreamedTypes, ct) is not { } missed)
+        {
+            return null;
+        }
+
+        var frames = new List<Frame>(missed.Count);
+        foreach (var change in missed)
+        {
+            if (await PrepareAsync(change) is { } frame && subscriber.Wants(frame))
+            {
+                frames.Add(frame);
+            }
+        }
+
+        return frames;
     }
 
     public void Dispose()
@@ -100,7 +127,7 @@ public sealed class EventStreamHub : IDisposable
                 string? json = change.Type.StartsWith("block.", StringComparison.Ordinal)
                     ? await _payloads.BlockAsync(change.Id) is { } block ? JsonSerializer.Serialize(block, _json) : null
                     : await _bookings.GetAsync(change.Id) is { } booking ? JsonSerializer.Serialize(booking, _json) : null;
-                return json is null ? null : Frame.Of(change.Type, json, change.LocationIds);
+                return json is null ? null : Frame.Of(change.Type, json, change.LocationIds, change.EventId);
             }
             catch (Exception e) when (attempt < 3 && e is NpgsqlException or InvalidOperationException)
             {
@@ -145,12 +172,14 @@ public sealed class EventStreamHub : IDisposable
     }
 
     /// <summary>One event, ready to write: the SSE text is encoded once and shared by every stream.</summary>
-    public sealed record Frame(IReadOnlyList<Guid> LocationIds, ReadOnlyMemory<byte> Bytes)
+    public sealed record Frame(IReadOnlyList<Guid> LocationIds, long? EventId, ReadOnlyMemory<byte> Bytes)
     {
         public bool IsForEveryone => LocationIds.Count == 0;
 
-        public static Frame Of(string type, string json, IReadOnlyList<Guid> locationIds) =>
-            new(locationIds, Encoding.UTF8.GetBytes($"event: {type}\ndata: {json}\n\n"));
+        public static Frame Of(string type, string json, IReadOnlyList<Guid> locationIds, long? eventId) =>
+            new(locationIds, eventId, Encoding.UTF8.GetBytes(eventId is { } id
+                ? $"id: {id.ToString(CultureInfo.InvariantCulture)}\nevent: {type}\ndata: {json}\n\n"
+                : $"event: {type}\ndata: {json}\n\n"));
     }
 
     public sealed class Subscriber : IDisposable
@@ -171,9 +200,13 @@ public sealed class EventStreamHub : IDisposable
 
         public ChannelReader<Frame> Frames => _frames.Reader;
 
+        /// <summary>The one filter for live and replayed frames alike.</summary>
+        internal bool Wants(Frame frame) =>
+            _locationId is not { } wanted || frame.IsForEveryone || frame.LocationIds.Contains(wanted);
+
         internal void Offer(Frame frame)
         {
-            if (_locationId is { } wanted && !frame.IsForEveryone && !frame.LocationIds.Contains(wanted))
+            if (!Wants(frame))
             {
                 return;
             }
