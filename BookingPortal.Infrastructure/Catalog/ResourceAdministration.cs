@@ -241,7 +241,7 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             errors.Add("name", "A name of 1 to 100 characters is required.");
         }
 
-        if (d.Kind is null)
+        if (d.Kind is not { } kind || !Enum.IsDefined(kind))
         {
             errors.Add("kind", "A kind is required: Room, Desk, Equipment or Parking.");
         }

@@ -92,6 +92,9 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["recurrence days without the start's"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"daysOfWeek\":[\"monday\"],\"count\":3}"), 400, Field: "recurrence.daysOfWeek"),
         ["recurrence past the horizon"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":20}"), 400, Field: "start"),
         ["recurrence into the weekend"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"daily\",\"count\":5}"), 400, Field: "start"),
+        // Found by GeneratedBodyTests: laying out the months of a series at the end of the calendar overflowed (500).
+        ["series at the end of the calendar"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"monthly\",\"count\":4}")
+            .Replace("2027-03-02T09:00:00Z", "9999-12-31T23:59:59Z").Replace("2027-03-02T10:00:00Z", "9999-12-31T23:59:59.9999999Z"), 400, Field: "start"),
         ["recurrence on the wait list"] = new("POST", "/api/bookings", Recurring("{\"frequency\":\"weekly\",\"count\":2},\"joinWaitlist\":true"), 400, Field: "joinWaitlist"),
         ["idempotency key too long"] = new("POST", "/api/bookings", Valid(), 400, "Idempotency-Key", new string('k', 300)),
         ["invalid If-Match"] = new("PATCH", "/api/bookings/{booking}", "{\"title\":\"x\"}", 400, "If-Match", "not-an-etag"),
@@ -113,6 +116,9 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["resource without a name"] = new("POST", "/api/resources", "{\"kind\":\"Room\",\"capacity\":3}", 400, AsAdmin: true),
         ["resource with zero capacity"] = new("POST", "/api/resources", "{\"kind\":\"Room\",\"name\":\"Tiny\",\"capacity\":0,\"locationId\":\"{location}\",\"floorId\":\"{floor}\"}", 400, AsAdmin: true),
         ["resource of an unknown kind"] = new("POST", "/api/resources", "{\"kind\":\"Spaceship\",\"name\":\"X\",\"capacity\":3}", 400, AsAdmin: true),
+        // Found by GeneratedBodyTests: a number passed for the enum and the database's check constraint answered 500.
+        ["resource kind as a number outside the enum"] = new("POST", "/api/resources",
+            "{\"kind\":-1,\"name\":\"Numbered\",\"capacity\":2,\"locationId\":\"{location}\",\"floorId\":\"{floor}\"}", 400, AsAdmin: true, Field: "kind"),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);
@@ -164,6 +170,29 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
             }
         }
 
+        Assert.Equal(before, await StateAsync());
+    }
+
+    [Fact]
+    public async Task A_series_moved_to_the_first_year_of_the_calendar_is_refused_on_start_and_stores_nothing()
+    {
+        using var alice = api.As(ApiFixture.Alice);
+        var created = await alice.PostAsJsonAsync("/api/bookings", new
+        {
+            resourceIds = new[] { api.Venue["Desk 1"].Id }, start = "2027-03-04T09:00:00Z", end = "2027-03-04T10:00:00Z", title = "Weekly",
+            recurrence = new { frequency = "weekly", count = 3 },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var first = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings")[0].GetProperty("id").GetGuid();
+        var before = await StateAsync();
+
+        // Found by GeneratedBodyTests: shifting the following occurrences' days back to year 1 overflowed (500).
+        var response = await alice.PatchAsJsonAsync($"/api/bookings/{first}",
+            new { start = "0001-01-01T00:00:00-14:00", end = "2027-03-04T10:00:00Z", scope = "following" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("start", out _), problem.ToString());
         Assert.Equal(before, await StateAsync());
     }
 

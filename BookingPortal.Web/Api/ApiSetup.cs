@@ -12,7 +12,8 @@ internal static class ApiSetup
         {
             // Escapes <, >, & and quotes so stored text stays inert even if a client pastes JSON into HTML.
             options.SerializerOptions.Encoder = JavaScriptEncoder.Default;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Names only, as the OpenAPI document lists them: a number would pass for any value of the enum, defined or not.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
         builder.Services.AddOpenApi(options => options.AddOperationTransformer(OpenApiResponseAlternatives.ApplyAsync));

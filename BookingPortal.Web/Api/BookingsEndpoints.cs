@@ -187,7 +187,7 @@ internal static class BookingsEndpoints
 
     private static IResult Ok(BookingSnapshot booking) => TypedResults.Ok(booking);
 
-    private static async Task<IResult> CreateAsync(HttpContext http, BookingEngine engine)
+    private static async Task<IResult> CreateAsync(HttpContext http, BookingEngine engine, TimeProvider time)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateBookingBody>(http);
         if (problem is not null)
@@ -215,6 +215,8 @@ internal static class BookingsEndpoints
         {
             errors["title"] = ["'title' is required."];
         }
+
+        CheckReach(errors, time.GetUtcNow(), body.Start, body.End, body.Choices);
 
         var (recurrence, recurrenceErrors) = body.Recurrence?.ToRule() ?? (null, new ValidationErrors());
         foreach (var (field, messages) in recurrenceErrors.ToDictionary())
@@ -352,7 +354,7 @@ internal static class BookingsEndpoints
         };
     }
 
-    private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine)
+    private static async Task<IResult> ChangeAsync(Guid id, HttpContext http, BookingEngine engine, TimeProvider time)
     {
         var (expected, badIfMatch) = IfMatch(http);
         if (badIfMatch is not null)
@@ -367,7 +369,8 @@ internal static class BookingsEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        var scope = body!.Scope?.Trim().ToLowerInvariant();
+        CheckReach(errors, time.GetUtcNow(), body!.Start, body.End, body.Choices);
+        var scope = body.Scope?.Trim().ToLowerInvariant();
         if (scope is not (null or "occurrence" or "following" or "series"))
         {
             errors["scope"] = ["The scope must be occurrence, following or series."];
@@ -432,6 +435,28 @@ internal static class BookingsEndpoints
         }
 
         return answer;
+    }
+
+    /// <summary>
+    /// No booking lies beyond the longest horizon (two years) nor in the past, and the engine says so; but it lays out
+    /// series and shifts days first, and near year 1 or 9999 that calendar arithmetic overflows instead. Times this far
+    /// out are refused before any of it runs.
+    /// </summary>
+    private const int ReachYears = 100;
+
+    private static void CheckReach(Dictionary<string, string[]> errors, DateTimeOffset now, DateTimeOffset? start, DateTimeOffset? end,
+        OccurrenceChoiceBody[]? choices)
+    {
+        var (earliest, latest) = (now.AddYears(-ReachYears), now.AddYears(ReachYears));
+        bool OutOfReach(DateTimeOffset? instant) => instant is { } t && (t < earliest || t > latest);
+        foreach (var (field, instants) in new[] { ("start", new[] { start }), ("end", [end]),
+                     ("choices", choices?.SelectMany(c => new[] { c?.OccurrenceStart, c?.Start, c?.End }).ToArray() ?? []) })
+        {
+            if (instants.Any(OutOfReach))
+            {
+                errors[field] = [$"Times must lie within {ReachYears} years of today."];
+            }
+        }
     }
 
     private static List<OccurrenceChoice>? ReadChoices(OccurrenceChoiceBody[]? bodies, Dictionary<string, string[]> errors)
