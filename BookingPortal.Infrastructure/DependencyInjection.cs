@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Infrastructure.Calendars.Feeds;
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Displays;
@@ -59,6 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<DemandLog>();
         services.AddSingleton<WeeklyTrend>();
         services.AddSingleton<BookingFacts>();
+        services.AddSingleton<CalendarPushWakeup>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresChangeListener>(sp, connectionString));
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         return services;

@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure;
+using BookingPortal.Infrastructure.Calendars.Sync;
 using BookingPortal.Infrastructure.Persistence;
 using BookingPortal.Infrastructure.Scheduling;
 using BookingPortal.Web.Api;
@@ -20,6 +21,7 @@ builder.WebHost.UseStaticWebAssets();
 var (connectionString, embeddedDatabase) = await DatabaseStartup.ResolveAsync(builder);
 builder.Services.AddBookingInfrastructure(connectionString);
 builder.Services.AddBookingScheduling(builder.Configuration);
+builder.Services.AddCalendarSync(builder.Configuration);
 
 builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();

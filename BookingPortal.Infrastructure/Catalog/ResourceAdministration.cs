@@ -271,9 +271,9 @@ public sealed class ResourceAdministration(IDbContextFactory<BookingDbContext> c
             errors.Add("features", "Up to 30 features of 1 to 40 characters each.");
         }
 
-        if (d.Shape is { } shape && (shape.Width <= 0 || shape.Height <= 0))
+        if (d.Shape is { } shape && (!shape.IsFinite || !(shape.Width > 0) || !(shape.Height > 0)))
         {
-            errors.Add("shape", "A shape needs a positive width and height.");
+            errors.Add("shape", "A shape needs finite coordinates and a positive width and height.");
         }
 
         if (d.LocationId is null)

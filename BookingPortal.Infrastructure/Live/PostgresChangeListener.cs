@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -6,12 +7,14 @@ namespace BookingPortal.Infrastructure.Live;
 
 /// <summary>
 /// This instance's one LISTEN connection. It reconnects by itself for as long as the app runs, and after every
-/// reconnection publishes a resync, because notifications sent while it was away are gone.
+/// reconnection publishes a resync, because notifications sent while it was away are gone. It also hears the calendar
+/// sync outbox, whose rows are found by the next sweep even when a notification is lost.
 /// </summary>
-public sealed class PostgresChangeListener(string connectionString, LiveUpdates updates, ILogger<PostgresChangeListener> logger)
-    : BackgroundService
+public sealed class PostgresChangeListener(string connectionString, LiveUpdates updates, CalendarPushWakeup calendarPush,
+    ILogger<PostgresChangeListener> logger) : BackgroundService
 {
     public const string Channel = "booking_portal_changes";
+    public const string SyncChannel = "booking_portal_sync";
     public const string ApplicationName = "bookingportal-listener";
 
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(5);
@@ -39,9 +42,9 @@ public sealed class PostgresChangeListener(string connectionString, LiveUpdates 
             try
             {
                 await using var connection = new NpgsqlConnection(_listenerConnectionString);
-                connection.Notification += (_, e) => OnNotification(e.Payload);
+                connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {SyncChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
@@ -52,6 +55,7 @@ public sealed class PostgresChangeListener(string connectionString, LiveUpdates 
                 {
                     logger.LogInformation("Live-update listener reconnected; asking every screen to reload");
                     updates.Publish(LiveEvent.Resync);
+                    calendarPush.Request();
                 }
 
                 everConnected = true;
@@ -84,9 +88,13 @@ public sealed class PostgresChangeListener(string connectionString, LiveUpdates 
         _listening = false;
     }
 
-    private void OnNotification(string payload)
+    private void OnNotification(string channel, string payload)
     {
-        if (LiveEvent.Parse(payload) is { } change)
+        if (channel == SyncChannel)
+        {
+            calendarPush.Request();
+        }
+        else if (LiveEvent.Parse(payload) is { } change)
         {
             updates.Publish(change);
         }

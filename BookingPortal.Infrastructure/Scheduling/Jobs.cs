@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Calendars.Invitations;
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Notifications;
 using BookingPortal.Infrastructure.Reports;
@@ -71,4 +72,9 @@ public sealed class ReportUsageJob(ReportUsage usage, ILogger<PassJob> logger) :
 public sealed class LiveEventPruneJob(LiveEventLog log, ILogger<PassJob> logger) : PassJob(logger)
 {
     protected override Task RunAsync(CancellationToken ct) => log.PruneAsync(ct);
+}
+
+public sealed class CalendarPushJob(CalendarPush push, ILogger<PassJob> logger) : PassJob(logger)
+{
+    protected override Task RunAsync(CancellationToken ct) => push.DeliverDueAsync(ct);
 }

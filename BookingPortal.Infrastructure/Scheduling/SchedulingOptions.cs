@@ -28,6 +28,9 @@ public sealed class SchedulingOptions
     /// <summary>How often the live-event log is cut back to its replay window (<c>LiveEvents:*</c>).</summary>
     public TimeSpan LiveEventPruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Backstop for the calendar sync outbox; a change wakes the push at once anyway.</summary>
+    public TimeSpan CalendarPushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often an instance tells the cluster it is alive.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
 

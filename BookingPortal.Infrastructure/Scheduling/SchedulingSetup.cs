@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Calendars.Invitations;
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,7 @@ public static class SchedulingSetup
     {
         var section = configuration.GetSection(SchedulingOptions.Section);
         services.AddOptions<SchedulingOptions>().Bind(section)
-            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval, o.LiveEventPruneInterval,
+            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval, o.LiveEventPruneInterval, o.CalendarPushInterval,
                     o.ClusterCheckinInterval, o.ClusterCheckinMisfireThreshold }.All(t => t >= TimeSpan.FromSeconds(1)),
                 "Scheduling intervals must be at least one second.")
             .Validate(o => o.DefaultNoShowGracePeriod >= TimeSpan.Zero && o.DefaultNoShowGracePeriod <= TimeSpan.FromHours(4),
@@ -66,6 +67,7 @@ public static class SchedulingSetup
             Every<EmailDeliveryJob>(quartz, "email-delivery", options.EmailInterval);
             Every<ReportUsageJob>(quartz, "report-usage", options.ReportUsageInterval);
             Every<LiveEventPruneJob>(quartz, "live-event-prune", options.LiveEventPruneInterval);
+            Every<CalendarPushJob>(quartz, CalendarPushWakeup.JobKey.Name, options.CalendarPushInterval);
         });
         services.AddQuartzHostedService(SchedulerName, hosted => hosted.WaitForJobsToComplete = true);
         return services;

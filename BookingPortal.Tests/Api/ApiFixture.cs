@@ -49,10 +49,15 @@ public class ApiFixture : IAsyncLifetime
         ["Auth:AccessTokenMinutes"] = "86400",
     };
 
+    /// <summary>Services a fixture adds to or replaces in the app, after the app's own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateMigratedDatabaseAsync("api");
-        _server = new TestAppServer(ConnectionString, Settings, Clock);
+        _server = new TestAppServer(ConnectionString, Settings, Clock, ConfigureServices);
         _server.Start();
 
         using (var scope = Services.CreateScope())
@@ -152,11 +157,15 @@ public class ApiFixture : IAsyncLifetime
         }
     }
 
-    private sealed class TestAppServer(string connectionString, IReadOnlyDictionary<string, string> settings, TimeProvider clock)
-        : AppServer(connectionString, settings)
+    private sealed class TestAppServer(string connectionString, IReadOnlyDictionary<string, string> settings, TimeProvider clock,
+        Action<IServiceCollection> configureServices) : AppServer(connectionString, settings)
     {
         protected override void ConfigureApp(IWebHostBuilder builder) =>
-            builder.ConfigureServices(services => services.AddSingleton(clock));
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton(clock);
+                configureServices(services);
+            });
     }
 }
 

@@ -119,6 +119,10 @@ public class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         // Found by GeneratedBodyTests: a number passed for the enum and the database's check constraint answered 500.
         ["resource kind as a number outside the enum"] = new("POST", "/api/resources",
             "{\"kind\":-1,\"name\":\"Numbered\",\"capacity\":2,\"locationId\":\"{location}\",\"floorId\":\"{floor}\"}", 400, AsAdmin: true, Field: "kind"),
+        // Found by GeneratedBodyTests: "Infinity" is read as a number, and the shape could not be written as JSON (500).
+        ["resource shape of infinite width"] = new("POST", "/api/resources",
+            "{\"kind\":\"Room\",\"name\":\"Endless\",\"capacity\":2,\"locationId\":\"{location}\",\"floorId\":\"{floor}\",\"shape\":{\"x\":1,\"y\":1,\"width\":\"Infinity\",\"height\":2}}",
+            400, AsAdmin: true, Field: "shape"),
     };
 
     public static TheoryData<string> Names() => new(Cases.Keys);

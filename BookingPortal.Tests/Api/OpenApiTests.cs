@@ -27,6 +27,7 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
             "GET /api/me/calendar-links", "POST /api/me/calendar-links", "DELETE /api/me/calendar-links/{id}",
             "GET /api/reports/utilization", "GET /api/reports/heatmap", "GET /api/reports/attendance", "GET /api/reports/right-sizing",
             "GET /api/reports/demand", "GET /api/reports/trends", "GET /api/reports/bookings",
+            "PUT /api/resources/{id}/calendar-link", "DELETE /api/resources/{id}/calendar-link", "GET /api/sync/status",
         ];
         Assert.Equal(expected.Order(), operations.Keys.Order());
         Assert.Superset(new HashSet<string> { "201", "202", "400", "401", "409", "413", "422", "429" }, operations["POST /api/bookings"]);
@@ -36,6 +37,7 @@ public class OpenApiTests(AppServerWithDatabase app) : IClassFixture<AppServerWi
         Assert.Superset(new HashSet<string> { "200", "304", "400", "401", "403", "404", "429" }, operations["GET /api/locations/{id}/calendar.ics"]);
         Assert.Superset(new HashSet<string> { "201", "400", "429" }, operations["POST /api/me/calendar-links"]);
         Assert.Superset(new HashSet<string> { "204", "404" }, operations["DELETE /api/me/calendar-links/{id}"]);
+        Assert.Superset(new HashSet<string> { "200", "400", "403", "404", "409", "422", "502" }, operations["PUT /api/resources/{id}/calendar-link"]);
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using System.Threading.Channels;
 using BookingPortal.Infrastructure.Bookings;
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Tests.Engine;
 using BookingPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -24,7 +26,9 @@ public sealed class LiveUpdateTests(DatabaseFixture fixture) : EngineTestBase(fi
     public async Task InitializeAsync()
     {
         _subscription = _updates.Subscribe(e => _received.Writer.WriteAsync(e).AsTask());
-        _listener = new PostgresChangeListener(_connectionString, _updates, NullLogger<PostgresChangeListener>.Instance);
+        _listener = new PostgresChangeListener(_connectionString, _updates,
+            new CalendarPushWakeup(new ServiceCollection().BuildServiceProvider(), NullLogger<CalendarPushWakeup>.Instance),
+            NullLogger<PostgresChangeListener>.Instance);
         await _listener.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => _listener.IsListening);
     }

@@ -30,6 +30,7 @@ internal static class ApiSetup
         secured.MapNotifications();
         secured.MapEvents();
         secured.MapReports();
+        secured.MapSync();
         api.MapCalendarFeeds(secured);
     }
 }

@@ -1,0 +1,216 @@
+using Npgsql;
+
+namespace BookingPortal.Infrastructure.Calendars.Sync;
+
+/// <summary>
+/// Which resource feeds which outside calendar (SPEC §6): linking checks the calendar at the provider before anything
+/// is stored and puts the resource's current and future bookings into the outbox; unlinking puts every event pushed
+/// for a future booking into the outbox to be deleted there.
+/// </summary>
+public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, TimeProvider time)
+{
+    public const int LongestCalendarId = 320;
+
+    public async Task<LinkOutcome> LinkAsync(Guid resourceId, string? providerName, string? calendarId, CancellationToken ct)
+    {
+        var name = CalendarProviders.KnownNames.FirstOrDefault(n => n.Equals(providerName?.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (name is null)
+        {
+            return new LinkOutcome.Invalid("provider", "Choose \"microsoft\" or \"google\".");
+        }
+
+        calendarId = calendarId?.Trim();
+        if (string.IsNullOrEmpty(calendarId) || calendarId.Length > LongestCalendarId)
+        {
+            return new LinkOutcome.Invalid("calendarId", name == "microsoft"
+                ? $"Give the room mailbox's e-mail address (at most {LongestCalendarId} characters)."
+                : $"Give the Google resource calendar id (at most {LongestCalendarId} characters).");
+        }
+
+        if (!await ResourceExistsAsync(resourceId, ct))
+        {
+            return new LinkOutcome.NotFound();
+        }
+
+        if (providers.Find(name, out var missing) is not { } provider)
+        {
+            return new LinkOutcome.Refused(missing!, null);
+        }
+
+        if (await LinkedElsewhereAsync(resourceId, name, calendarId, ct) is { } other)
+        {
+            return new LinkOutcome.Taken(other);
+        }
+
+        CalendarInfo calendar;
+        try
+        {
+            calendar = await provider.CheckCalendarAsync(calendarId, ct);
+        }
+        catch (CalendarSyncException e)
+        {
+            return new LinkOutcome.Refused(e.Message, e);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await using (var upsert = new NpgsqlCommand("""
+                INSERT INTO calendar_links (resource_id, provider, calendar_id, display_name, linked_at)
+                VALUES (@resource, @provider, @calendar, @display, @now)
+                ON CONFLICT (resource_id) DO UPDATE SET provider = excluded.provider, calendar_id = excluded.calendar_id,
+                    display_name = excluded.display_name, needs_attention = false, last_error = NULL,
+                    linked_at = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
+                                     THEN calendar_links.linked_at ELSE excluded.linked_at END
+                """, connection, transaction))
+            {
+                upsert.Parameters.AddWithValue("resource", resourceId);
+                upsert.Parameters.AddWithValue("provider", name);
+                upsert.Parameters.AddWithValue("calendar", calendarId);
+                upsert.Parameters.AddWithValue("display", calendar.DisplayName);
+                upsert.Parameters.AddWithValue("now", time.GetUtcNow());
+                await upsert.ExecuteNonQueryAsync(ct);
+            }
+
+            await EnqueueAsync(connection, transaction, resourceId, """
+                SELECT a.booking_id FROM allocations a JOIN bookings b ON b.id = a.booking_id
+                WHERE a.resource_id = @resource AND a.holds AND b.end_utc > @now
+                """, ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another admin linked the calendar to another resource between our look and our write.
+            return new LinkOutcome.Taken(await LinkedElsewhereAsync(resourceId, name, calendarId, ct) ?? Guid.Empty);
+        }
+
+        return new LinkOutcome.Linked((await StatusAsync(resourceId, ct)).Single());
+    }
+
+    public async Task<bool> UnlinkAsync(Guid resourceId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var delete = new NpgsqlCommand("DELETE FROM calendar_links WHERE resource_id = @resource", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("resource", resourceId);
+            if (await delete.ExecuteNonQueryAsync(ct) == 0)
+            {
+                return false;
+            }
+        }
+
+        // Past bookings stay in the calendar they were pushed to, as a record of what happened there.
+        await EnqueueAsync(connection, transaction, resourceId, """
+            SELECT m.booking_id FROM sync_event_map m JOIN bookings b ON b.id = m.booking_id
+            WHERE m.resource_id = @resource AND NOT m.removed AND b.end_utc > @now
+            """, ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Every link, or the one of <paramref name="resourceId"/>, as <c>GET /api/sync/status</c> shows it.</summary>
+    public async Task<IReadOnlyList<SyncStatus>> StatusAsync(Guid? resourceId, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT l.resource_id, r.name, l.provider, l.calendar_id, l.display_name, l.needs_attention, l.linked_at,
+                   l.last_push_at, l.last_pull_at, l.last_error, o.pending, o.lag_seconds
+            FROM calendar_links l
+            JOIN resources r ON r.id = l.resource_id
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS pending,
+                       coalesce(extract(epoch FROM now() - min(first_change_at)), 0)::bigint AS lag_seconds
+                FROM sync_outbox WHERE resource_id = l.resource_id
+            ) o
+            WHERE @resource::uuid IS NULL OR l.resource_id = @resource
+            ORDER BY r.name, l.resource_id
+            """);
+        command.Parameters.AddWithValue("resource", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)resourceId ?? DBNull.Value);
+        var statuses = new List<SyncStatus>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var pending = reader.GetInt64(10);
+            var state = reader.GetBoolean(5) ? SyncStatus.NeedsAttention : pending > 0 ? SyncStatus.Syncing : SyncStatus.Active;
+            statuses.Add(new SyncStatus(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), state,
+                reader.GetFieldValue<DateTimeOffset>(6), NullableTime(reader, 7), NullableTime(reader, 8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), Math.Max(0, reader.GetInt64(11)), pending));
+        }
+
+        return statuses;
+    }
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid resourceId, string bookings,
+        CancellationToken ct)
+    {
+        await using var enqueue = new NpgsqlCommand($"""
+            INSERT INTO sync_outbox (booking_id, resource_id)
+            SELECT owed.booking_id, @resource FROM ({bookings}) owed
+            ON CONFLICT (booking_id, resource_id) DO UPDATE
+                SET changes = sync_outbox.changes + 1, next_attempt_at = now(), attempts = 0;
+            SELECT pg_notify('booking_portal_sync', '');
+            """, connection, transaction);
+        enqueue.Parameters.AddWithValue("resource", resourceId);
+        enqueue.Parameters.AddWithValue("now", time.GetUtcNow());
+        await enqueue.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<bool> ResourceExistsAsync(Guid resourceId, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM resources WHERE id = @resource)");
+        command.Parameters.AddWithValue("resource", resourceId);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<Guid?> LinkedElsewhereAsync(Guid resourceId, string provider, string calendarId, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT resource_id FROM calendar_links
+            WHERE provider = @provider AND lower(calendar_id) = lower(@calendar) AND resource_id <> @resource
+            """);
+        command.Parameters.AddWithValue("provider", provider);
+        command.Parameters.AddWithValue("calendar", calendarId);
+        command.Parameters.AddWithValue("resource", resourceId);
+        return await command.ExecuteScalarAsync(ct) as Guid?;
+    }
+}
+
+/// <param name="State">"active", "syncing" (changes still to deliver) or "needs-attention" (the provider refused us).</param>
+/// <param name="LagSeconds">Age of the oldest change not yet delivered; 0 when none.</param>
+public sealed record SyncStatus(
+    Guid ResourceId,
+    string ResourceName,
+    string Provider,
+    string CalendarId,
+    string CalendarName,
+    string State,
+    DateTimeOffset LinkedAt,
+    DateTimeOffset? LastPushAt,
+    DateTimeOffset? LastPullAt,
+    string? LastError,
+    long LagSeconds,
+    long PendingOutbox)
+{
+    public const string Active = "active";
+    public const string Syncing = "syncing";
+    public const string NeedsAttention = "needs-attention";
+}
+
+public abstract record LinkOutcome
+{
+    public sealed record Linked(SyncStatus Status) : LinkOutcome;
+
+    public sealed record Invalid(string Field, string Message) : LinkOutcome;
+
+    public sealed record NotFound : LinkOutcome;
+
+    /// <summary>The calendar is already fed by <paramref name="OtherResourceId"/>.</summary>
+    public sealed record Taken(Guid OtherResourceId) : LinkOutcome;
+
+    /// <summary>The provider (or its configuration) said no; <paramref name="Failure"/> is null when nothing was asked.</summary>
+    public sealed record Refused(string Reason, CalendarSyncException? Failure) : LinkOutcome;
+}

@@ -1,0 +1,24 @@
+using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingPortal.Infrastructure.Calendars.Sync;
+
+public static class CalendarSyncSetup
+{
+    /// <summary>
+    /// The provider-neutral half of calendar sync: links, the outbox and its push. The providers add themselves as
+    /// <see cref="ICalendarProvider"/>; with none configured a link is refused with the settings it needs.
+    /// </summary>
+    public static IServiceCollection AddCalendarSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section))
+            .Validate(o => o.PushConcurrency is >= 1 and <= 64, "Sync:PushConcurrency must be between 1 and 64.")
+            .Validate(o => o.PushPassLimit >= TimeSpan.FromSeconds(5), "Sync:PushPassLimit must be at least five seconds.")
+            .ValidateOnStart();
+        services.AddSingleton<CalendarProviders>();
+        services.AddSingleton<CalendarLinks>();
+        services.AddSingleton<CalendarPush>();
+        return services;
+    }
+}

@@ -1,0 +1,13 @@
+namespace BookingPortal.Infrastructure.Calendars.Sync;
+
+/// <summary>The <c>Sync</c> configuration section beside the providers' own (<c>Sync:Microsoft</c>, <c>Sync:Google</c>).</summary>
+public sealed class SyncOptions
+{
+    public const string Section = "Sync";
+
+    /// <summary>How many calendars one push pass talks to at once; the rows of one calendar always go in order.</summary>
+    public int PushConcurrency { get; set; } = 4;
+
+    /// <summary>A pass ends after this long and the next one carries on, so other jobs and a shutdown are not held up.</summary>
+    public TimeSpan PushPassLimit { get; set; } = TimeSpan.FromMinutes(2);
+}
