@@ -65,6 +65,33 @@ public sealed class LiveRecoveryTests(BrowserFixture browser, TwoInstancesOwnClu
         await Expect(Room(page, "Juniper")).ToHaveAttributeAsync("data-state", "Occupied", new() { Timeout = 15_000 });
     }
 
+    /// <summary>
+    /// What a person sees when the instance holding their circuit dies and the load balancer sends them to another:
+    /// the new one does not know the circuit, so circuit.js reloads the page, and the shared key ring keeps them signed in.
+    /// </summary>
+    [Fact]
+    public async Task An_open_page_reloads_by_itself_on_another_instance_and_stays_signed_in()
+    {
+        var port = FreePort();
+        var instance = new ClockedAppServer(apps.ConnectionString, apps.Clock, port);
+        instance.Start();
+        await using var scope = await browser.NewPageAsync(instance.BaseAddress);
+        var page = scope.Page;
+        await SignInAsync(page, Olga, "/floorplan");
+        await InteractiveAsync(page, "floorplan-page");
+        await page.EvaluateAsync("() => window.beforeRestart = true");
+
+        instance.Dispose();
+        using var successor = new ClockedAppServer(apps.ConnectionString, apps.Clock, port);
+        successor.Start();
+
+        await page.WaitForFunctionAsync("() => window.beforeRestart === undefined", null, new() { Timeout = (float)Patience.TotalMilliseconds });
+        await InteractiveAsync(page, "floorplan-page");
+        Assert.EndsWith("/floorplan", new Uri(page.Url).AbsolutePath);
+        await apps.BookAsync(apps.A, "Kestrel", "09:50", "10:40", "Seen after the move");
+        await Expect(Room(page, "Kestrel")).ToHaveAttributeAsync("data-state", "Occupied", new() { Timeout = 15_000 });
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
