@@ -21,6 +21,9 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public string Description { get; }
 
+    /// <summary>The throwaway cluster this run started, which a run may stop and start; null for a configured server.</summary>
+    public PostgresCluster? Cluster => _cluster;
+
     public static async Task<BenchDatabase> OpenAsync(ILogger logger, CancellationToken ct)
     {
         var configured = Environment.GetEnvironmentVariable("BENCH_CONNECTION") is { Length: > 0 } bench ? bench

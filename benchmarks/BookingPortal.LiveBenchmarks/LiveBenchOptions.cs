@@ -14,11 +14,11 @@ internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup,
         {
             options = args[i] switch
             {
-                "--subscribers" => options with { Subscribers = Math.Max(2, Positive(args, ++i)) },
-                "--events" => options with { Events = Positive(args, ++i) },
-                "--warmup" => options with { Warmup = Positive(args, ++i) },
-                "--displays" => options with { Displays = Positive(args, ++i) },
-                "--rounds" => options with { Rounds = Positive(args, ++i) },
+                "--subscribers" => options with { Subscribers = Math.Max(2, Positive(args, ++i, Usage)) },
+                "--events" => options with { Events = Positive(args, ++i, Usage) },
+                "--warmup" => options with { Warmup = Positive(args, ++i, Usage) },
+                "--displays" => options with { Displays = Positive(args, ++i, Usage) },
+                "--rounds" => options with { Rounds = Positive(args, ++i, Usage) },
                 "--explain" => options with { Explain = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
@@ -27,8 +27,9 @@ internal sealed record LiveBenchOptions(int Subscribers, int Events, int Warmup,
         return options;
     }
 
-    private static int Positive(string[] args, int index) =>
+    /// <summary>The number after an option, shared by every mode's options so all complain alike.</summary>
+    internal static int Positive(string[] args, int index, string usage) =>
         index < args.Length && int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
-            : throw new ArgumentException($"'{args[index - 1]}' needs a positive number. {Usage}");
+            : throw new ArgumentException($"'{args[index - 1]}' needs a positive number. {usage}");
 }

@@ -8,7 +8,6 @@ using BookingPortal.Infrastructure.Catalog;
 using BookingPortal.Infrastructure.Displays;
 using BookingPortal.Infrastructure.Identity;
 using BookingPortal.Infrastructure.Persistence;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Playwright;
@@ -203,23 +202,7 @@ internal static class LiveBenchmark
 
     private static async Task<string> SignInAsync(BenchApp app)
     {
-        using (var scope = app.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-            if (!await roles.RoleExistsAsync(RoleNames.Staff))
-            {
-                await roles.CreateAsync(new IdentityRole(RoleNames.Staff));
-            }
-
-            if (await users.FindByEmailAsync(Writer.Email) is null)
-            {
-                var user = new ApplicationUser { Id = Writer.UserId, UserName = Writer.Email, Email = Writer.Email, EmailConfirmed = true };
-                await users.CreateAsync(user, Password);
-                await users.AddToRoleAsync(user, RoleNames.Staff);
-            }
-        }
-
+        await BenchUsers.EnsureStaffAsync(app.Services, Writer.UserId, Writer.Email, Password);
         using var client = app.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { email = Writer.Email, password = Password });
         response.EnsureSuccessStatusCode();

@@ -15,10 +15,18 @@ internal static class Entry
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-        LiveBenchOptions options;
+        LiveBenchOptions? options = null;
+        ChaosOptions? chaos = null;
         try
         {
-            options = LiveBenchOptions.Parse(args);
+            if (args.Contains(ChaosOptions.Argument))
+            {
+                chaos = ChaosOptions.Parse(args);
+            }
+            else
+            {
+                options = LiveBenchOptions.Parse(args);
+            }
         }
         catch (ArgumentException e)
         {
@@ -31,7 +39,12 @@ internal static class Entry
         try
         {
             await using var database = await BenchDatabase.OpenAsync(loggerFactory.CreateLogger("Benchmark"), CancellationToken.None);
-            await LiveBenchmark.RunAsync(options, database, Console.Out);
+            if (chaos is not null)
+            {
+                return await ChaosBenchmark.RunAsync(chaos, database, Console.Out) ? 0 : 1;
+            }
+
+            await LiveBenchmark.RunAsync(options!, database, Console.Out);
             return 0;
         }
         catch (BenchmarkFailedException e)
