@@ -72,6 +72,9 @@ public sealed class Booking : AggregateRoot
     public int Revision { get; private set; }
     public string? StatusReason { get; private set; }
 
+    /// <summary>Set when the booking stands for an event of a linked outside calendar (see <see cref="HoldForOutsideEvent"/>).</summary>
+    public OutsideEvent? Outside { get; private set; }
+
     /// <summary>Row version for optimistic concurrency (PostgreSQL xmin).</summary>
     public uint Version { get; private set; }
 
@@ -121,23 +124,94 @@ public sealed class Booking : AggregateRoot
         return booking;
     }
 
+    /// <summary>
+    /// Holds a resource for an event made directly in its linked outside calendar. It takes no rules of the resource
+    /// (hours, horizon, durations are the outside calendar's business) and nobody here owns it; the exclusion
+    /// constraint still decides whether the time is free.
+    /// </summary>
+    public static Booking HoldForOutsideEvent(Guid id, OutsideEvent outside, string? subject, TimeRange range, Resource resource,
+        DateTimeOffset now)
+    {
+        var owner = new Actor($"outside:{outside.Provider}", string.Empty, Roles.None);
+        var booking = new Booking(id, owner, OutsideTitle(subject), 1, range, now, null, null, null)
+        {
+            Status = BookingStatus.Confirmed,
+            Outside = outside,
+        };
+        booking._allocations.Add(new Allocation(resource.Id, resource.BlockedRangeFor(range), true, id, null));
+        booking.Record(now, owner.UserId, "created", null, BookingStatus.Confirmed, $"Event {outside.ExternalId} in {outside.ProviderName}");
+        booking.Raise(new BookingCreated(id, BookingStatus.Confirmed, now));
+        return booking;
+    }
+
+    /// <summary>The outside event moved or was renamed there; the booking follows.</summary>
+    public void FollowOutsideEvent(string? subject, string? organizerName, TimeRange range, Resource resource, DateTimeOffset now)
+    {
+        var outside = RequireOutside();
+        EnsureChangeable();
+        var title = OutsideTitle(subject);
+        if (range != Range)
+        {
+            var from = Range;
+            foreach (var allocation in _allocations)
+            {
+                allocation.MoveTo(resource.BlockedRangeFor(range));
+            }
+
+            Start = range.Start;
+            End = range.End;
+            Record(now, OwnerId, "rescheduled", Status, Status, $"{from} -> {range} in {outside.ProviderName}");
+            Raise(new BookingRescheduled(Id, from, range, now));
+        }
+
+        if (title != Title || organizerName != outside.OrganizerName)
+        {
+            Title = title;
+            Outside = outside with { OrganizerName = organizerName };
+            Record(now, OwnerId, "edited", Status, Status, "title");
+            Raise(new BookingEdited(Id, true, false, now));
+        }
+    }
+
+    /// <summary>The outside event was deleted, cancelled or made free there: the time is released here.</summary>
+    public void ReleaseOutsideEvent(DateTimeOffset now, string reason)
+    {
+        RequireOutside();
+        if (Status.IsFinal())
+        {
+            return;
+        }
+
+        TransitionTo(BookingStatus.Cancelled, new Actor(OwnerId, string.Empty, Roles.None), now, "cancelled", reason);
+    }
+
     public DateTimeOffset CheckInOpensAt => Start - CheckInOpensBeforeStart;
 
     public DateTimeOffset CheckInClosesAt(TimeSpan gracePeriod) => Start + gracePeriod;
 
     public bool IsCheckInOpen(DateTimeOffset now, TimeSpan gracePeriod) => now >= CheckInOpensAt && now <= CheckInClosesAt(gracePeriod);
 
-    public void Approve(Actor approver, DateTimeOffset now, string? note = null) =>
+    public void Approve(Actor approver, DateTimeOffset now, string? note = null)
+    {
+        EnsureOurs();
         TransitionTo(BookingStatus.Confirmed, approver, now, "approved", note);
+    }
 
-    public void Reject(Actor approver, DateTimeOffset now, string? reason) =>
+    public void Reject(Actor approver, DateTimeOffset now, string? reason)
+    {
+        EnsureOurs();
         TransitionTo(BookingStatus.Rejected, approver, now, "rejected", reason);
+    }
 
-    public void Cancel(Actor actor, DateTimeOffset now, string? reason) =>
+    public void Cancel(Actor actor, DateTimeOffset now, string? reason)
+    {
+        EnsureOurs();
         TransitionTo(BookingStatus.Cancelled, actor, now, "cancelled", reason);
+    }
 
     public void CheckIn(Actor actor, DateTimeOffset now, TimeSpan gracePeriod)
     {
+        EnsureOurs();
         if (Status == BookingStatus.Confirmed && !IsCheckInOpen(now, gracePeriod))
         {
             throw new InvalidBookingTransitionException(Status, BookingStatus.CheckedIn,
@@ -151,6 +225,7 @@ public sealed class Booking : AggregateRoot
     /// <summary>Releases the slot of an attendee who never checked in; the scheduler does this, or an operator (<paramref name="by"/>).</summary>
     public void MarkNoShow(DateTimeOffset now, TimeSpan gracePeriod, bool resourceRequiresCheckIn, Actor? by = null)
     {
+        EnsureOurs();
         if (!resourceRequiresCheckIn)
         {
             throw new InvalidBookingTransitionException(Status, BookingStatus.NoShow, "the resource does not require check-in");
@@ -166,7 +241,8 @@ public sealed class Booking : AggregateRoot
 
     public void Complete(DateTimeOffset now, bool resourceRequiresCheckIn)
     {
-        if (Status == BookingStatus.Confirmed && resourceRequiresCheckIn)
+        // Nobody checks in here for an outside event: it took place as its calendar says.
+        if (Status == BookingStatus.Confirmed && resourceRequiresCheckIn && Outside is null)
         {
             throw new InvalidBookingTransitionException(Status, BookingStatus.Completed, "the resource requires check-in");
         }
@@ -201,6 +277,7 @@ public sealed class Booking : AggregateRoot
     /// </param>
     public void Edit(Actor actor, DateTimeOffset now, string? title, int? attendeeCount, bool bySeries = false)
     {
+        EnsureOurs();
         EnsureChangeable();
         var changes = new List<string>();
         if (title is not null && title != Title)
@@ -230,6 +307,7 @@ public sealed class Booking : AggregateRoot
     /// </summary>
     public void Reschedule(Actor actor, DateTimeOffset now, TimeRange range, IReadOnlyCollection<Resource> resources, bool bySeries = false)
     {
+        EnsureOurs();
         EnsureChangeable();
         if (resources.Count == 0)
         {
@@ -294,6 +372,25 @@ public sealed class Booking : AggregateRoot
         {
             OwnChanges = bySeries ? OwnChanges & ~field : OwnChanges | field;
         }
+    }
+
+    /// <summary>Changes from people and sweeps stop at bookings that belong to an outside calendar.</summary>
+    private void EnsureOurs()
+    {
+        if (Outside is { } outside)
+        {
+            throw new DomainException($"This time is held by an event in {outside.ProviderName}; change or cancel it there.");
+        }
+    }
+
+    private OutsideEvent RequireOutside() =>
+        Outside ?? throw new DomainException("Only a booking that stands for an outside event follows that calendar.");
+
+    /// <summary>An outside event may have no subject, or one longer than ours; it still holds the room.</summary>
+    private static string OutsideTitle(string? subject)
+    {
+        var trimmed = subject?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? "Busy" : trimmed.Length > MaxTitleLength ? trimmed[..MaxTitleLength] : trimmed;
     }
 
     private void EnsureChangeable()

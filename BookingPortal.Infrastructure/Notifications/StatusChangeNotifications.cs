@@ -41,7 +41,9 @@ internal static class StatusChangeNotifications
         var written = db.ChangeTracker.Entries<Notification>()
             .Select(e => (e.Entity.BookingId, e.Entity.Kind, e.Entity.CreatedAt))
             .ToHashSet();
+        // A booking standing for an outside event has nobody here to tell: its calendar already knows.
         return db.ChangeTracker.Entries<Booking>()
+            .Where(e => e.Entity.Outside is null)
             .SelectMany(e => e.Entity.DomainEvents.OfType<BookingStatusChanged>().Select(change => (Booking: e.Entity, Change: change)))
             .Select(x => (x.Booking, x.Change, Kind: Notification.KindOf(x.Booking, x.Change)))
             .Where(x => x.Kind is { } kind && !written.Contains((x.Booking.Id, kind, x.Change.OccurredAt)))

@@ -41,7 +41,7 @@ public sealed class BookingSweeps(
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             due = await db.Bookings.AsNoTracking()
-                .Where(b => b.Status == BookingStatus.Confirmed && b.Start < now)
+                .Where(b => b.Status == BookingStatus.Confirmed && b.Start < now && b.Outside == null)
                 .Where(b => b.Allocations.Any(a => db.Resources.Any(r => r.Id == a.ResourceId && r.Rules.RequiresCheckIn
                     && db.Locations.Any(l => l.Id == r.LocationId && b.Start + l.NoShowGracePeriod < now))))
                 .OrderBy(b => b.Start).Select(b => b.Id).Take(BatchSize).ToListAsync(ct);
@@ -82,7 +82,7 @@ public sealed class BookingSweeps(
                 .Where(b => b.End <= now)
                 .Where(b => b.Status == BookingStatus.CheckedIn
                     || (b.Status == BookingStatus.Confirmed
-                        && !b.Allocations.Any(a => db.Resources.Any(r => r.Id == a.ResourceId && r.Rules.RequiresCheckIn))))
+                        && (b.Outside != null || !b.Allocations.Any(a => db.Resources.Any(r => r.Id == a.ResourceId && r.Rules.RequiresCheckIn)))))
                 .OrderBy(b => b.End).Select(b => b.Id).Take(BatchSize).ToListAsync(ct);
         }
 
@@ -90,7 +90,8 @@ public sealed class BookingSweeps(
         foreach (var id in due)
         {
             var done = await ChangeAsync(id, (booking, requiresCheckIn, _) =>
-                booking.End <= now && (booking.Status == BookingStatus.CheckedIn || (booking.Status == BookingStatus.Confirmed && !requiresCheckIn))
+                booking.End <= now && (booking.Status == BookingStatus.CheckedIn
+                    || (booking.Status == BookingStatus.Confirmed && (!requiresCheckIn || booking.Outside is not null)))
                     ? () => booking.Complete(now, requiresCheckIn)
                     : null, ct);
             completed += done is null ? 0 : 1;

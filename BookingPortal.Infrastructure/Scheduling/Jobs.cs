@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
+using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using BookingPortal.Infrastructure.Live;
 using BookingPortal.Infrastructure.Notifications;
 using BookingPortal.Infrastructure.Reports;
@@ -77,4 +78,9 @@ public sealed class LiveEventPruneJob(LiveEventLog log, ILogger<PassJob> logger)
 public sealed class CalendarPushJob(CalendarPush push, ILogger<PassJob> logger) : PassJob(logger)
 {
     protected override Task RunAsync(CancellationToken ct) => push.DeliverDueAsync(ct);
+}
+
+public sealed class CalendarPullJob(CalendarPull pull, ILogger<PassJob> logger) : PassJob(logger)
+{
+    protected override Task RunAsync(CancellationToken ct) => pull.PullDueAsync(ct);
 }

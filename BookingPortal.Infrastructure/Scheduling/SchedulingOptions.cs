@@ -31,6 +31,9 @@ public sealed class SchedulingOptions
     /// <summary>Backstop for the calendar sync outbox; a change wakes the push at once anyway.</summary>
     public TimeSpan CalendarPushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often linked calendars are looked at for a due pull (each is pulled every <c>Sync:PollInterval</c>).</summary>
+    public TimeSpan CalendarPullInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often an instance tells the cluster it is alive.</summary>
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(15);
 

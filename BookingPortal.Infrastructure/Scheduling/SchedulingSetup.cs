@@ -25,7 +25,7 @@ public static class SchedulingSetup
     {
         var section = configuration.GetSection(SchedulingOptions.Section);
         services.AddOptions<SchedulingOptions>().Bind(section)
-            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval, o.LiveEventPruneInterval, o.CalendarPushInterval,
+            .Validate(o => new[] { o.PromotionInterval, o.NoShowInterval, o.CompletionInterval, o.ExpiryInterval, o.EmailInterval, o.ReportUsageInterval, o.LiveEventPruneInterval, o.CalendarPushInterval, o.CalendarPullInterval,
                     o.ClusterCheckinInterval, o.ClusterCheckinMisfireThreshold }.All(t => t >= TimeSpan.FromSeconds(1)),
                 "Scheduling intervals must be at least one second.")
             .Validate(o => o.DefaultNoShowGracePeriod >= TimeSpan.Zero && o.DefaultNoShowGracePeriod <= TimeSpan.FromHours(4),
@@ -68,6 +68,7 @@ public static class SchedulingSetup
             Every<ReportUsageJob>(quartz, "report-usage", options.ReportUsageInterval);
             Every<LiveEventPruneJob>(quartz, "live-event-prune", options.LiveEventPruneInterval);
             Every<CalendarPushJob>(quartz, CalendarPushWakeup.JobKey.Name, options.CalendarPushInterval);
+            Every<CalendarPullJob>(quartz, "calendar-pull", options.CalendarPullInterval);
         });
         services.AddQuartzHostedService(SchedulerName, hosted => hosted.WaitForJobsToComplete = true);
         return services;

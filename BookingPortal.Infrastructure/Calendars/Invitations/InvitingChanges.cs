@@ -16,7 +16,9 @@ internal static class InvitingChanges
         // One row per calendar entry per change: a series laid out or cancelled in one save is one message. A context
         // saved twice still holds the first save's events, and their rows are tracked by then.
         var written = db.ChangeTracker.Entries<CalendarInvitation>().Select(e => (e.Entity.EntryId, e.Entity.CreatedAt)).ToHashSet();
+        // An outside event's booking lives in the organiser's calendar already; inviting them to it would duplicate it.
         var owed = db.ChangeTracker.Entries<Booking>()
+            .Where(e => e.Entity.Outside is null)
             .SelectMany(e => e.Entity.DomainEvents.Where(change => Invites(e.Entity, change))
                 .Select(change => CalendarInvitation.Of(e.Entity, change.OccurredAt)))
             .DistinctBy(i => (i.EntryId, i.CreatedAt))

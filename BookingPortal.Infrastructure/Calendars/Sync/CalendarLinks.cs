@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using Npgsql;
 
 namespace BookingPortal.Infrastructure.Calendars.Sync;
@@ -5,9 +6,9 @@ namespace BookingPortal.Infrastructure.Calendars.Sync;
 /// <summary>
 /// Which resource feeds which outside calendar (SPEC §6): linking checks the calendar at the provider before anything
 /// is stored and puts the resource's current and future bookings into the outbox; unlinking puts every event pushed
-/// for a future booking into the outbox to be deleted there.
+/// for a future booking into the outbox to be deleted there, and releases the holds the calendar's own events had here.
 /// </summary>
-public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, TimeProvider time)
+public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, CalendarPull pull, TimeProvider time)
 {
     public const int LongestCalendarId = 320;
 
@@ -60,7 +61,9 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
                 INSERT INTO calendar_links (resource_id, provider, calendar_id, display_name, linked_at)
                 VALUES (@resource, @provider, @calendar, @display, @now)
                 ON CONFLICT (resource_id) DO UPDATE SET provider = excluded.provider, calendar_id = excluded.calendar_id,
-                    display_name = excluded.display_name, needs_attention = false, last_error = NULL,
+                    display_name = excluded.display_name, needs_attention = false, last_error = NULL, last_pull_error = NULL, pull_due_at = now(),
+                    pull_cursor = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
+                                       THEN calendar_links.pull_cursor END,
                     linked_at = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
                                      THEN calendar_links.linked_at ELSE excluded.linked_at END
                 """, connection, transaction))
@@ -92,13 +95,18 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var delete = new NpgsqlCommand("DELETE FROM calendar_links WHERE resource_id = @resource", connection, transaction))
+        string provider, calendarId;
+        await using (var delete = new NpgsqlCommand("DELETE FROM calendar_links WHERE resource_id = @resource RETURNING provider, calendar_id",
+                         connection, transaction))
         {
             delete.Parameters.AddWithValue("resource", resourceId);
-            if (await delete.ExecuteNonQueryAsync(ct) == 0)
+            await using var reader = await delete.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
             {
                 return false;
             }
+
+            (provider, calendarId) = (reader.GetString(0), reader.GetString(1));
         }
 
         // Past bookings stay in the calendar they were pushed to, as a record of what happened there.
@@ -107,6 +115,7 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
             WHERE m.resource_id = @resource AND NOT m.removed AND b.end_utc > @now
             """, ct);
         await transaction.CommitAsync(ct);
+        await pull.ReleaseCalendarAsync(resourceId, provider, calendarId, ct);
         return true;
     }
 
@@ -115,7 +124,7 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
     {
         await using var command = database.CreateCommand("""
             SELECT l.resource_id, r.name, l.provider, l.calendar_id, l.display_name, l.needs_attention, l.linked_at,
-                   l.last_push_at, l.last_pull_at, l.last_error, o.pending, o.lag_seconds
+                   l.last_push_at, l.last_pull_at, coalesce(l.last_error, l.last_pull_error), o.pending, o.lag_seconds
             FROM calendar_links l
             JOIN resources r ON r.id = l.resource_id
             CROSS JOIN LATERAL (

@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
+using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,10 +16,12 @@ public static class CalendarSyncSetup
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section))
             .Validate(o => o.PushConcurrency is >= 1 and <= 64, "Sync:PushConcurrency must be between 1 and 64.")
             .Validate(o => o.PushPassLimit >= TimeSpan.FromSeconds(5), "Sync:PushPassLimit must be at least five seconds.")
+            .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sync:PollInterval must be at least one second.")
             .ValidateOnStart();
         services.AddSingleton<CalendarProviders>();
         services.AddSingleton<CalendarLinks>();
         services.AddSingleton<CalendarPush>();
+        services.AddSingleton<CalendarPull>();
         return services;
     }
 }

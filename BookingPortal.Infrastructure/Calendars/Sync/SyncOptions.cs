@@ -10,4 +10,7 @@ public sealed class SyncOptions
 
     /// <summary>A pass ends after this long and the next one carries on, so other jobs and a shutdown are not held up.</summary>
     public TimeSpan PushPassLimit { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each linked calendar is read for outside changes when no webhook says so sooner.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

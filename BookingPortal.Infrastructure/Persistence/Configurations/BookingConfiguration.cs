@@ -21,6 +21,17 @@ internal sealed class BookingConfiguration : IEntityTypeConfiguration<Booking>
         builder.Property(b => b.Version).IsRowVersion().HasColumnName("xmin").HasColumnType("xid");
         builder.HasIndex(b => new { b.OwnerId, b.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
 
+        builder.OwnsOne(b => b.Outside, outside =>
+        {
+            // Stored in the booking's own row, so its key is the booking's id column.
+            outside.Property<Guid>("BookingId").HasColumnName("id");
+            outside.Property(o => o.Provider).HasColumnName("outside_provider").IsRequired();
+            outside.Property(o => o.CalendarId).HasColumnName("outside_calendar_id").IsRequired();
+            outside.Property(o => o.ExternalId).HasColumnName("outside_external_id").IsRequired();
+            outside.Property(o => o.OrganizerName).HasColumnName("outside_organizer_name");
+            outside.Ignore(o => o.ProviderName);
+        });
+
         builder.HasMany(b => b.Allocations).WithOne().HasForeignKey(a => a.BookingId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(b => b.Allocations).HasField("_allocations").UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasMany(b => b.History).WithOne().HasForeignKey(h => h.BookingId).OnDelete(DeleteBehavior.Cascade);

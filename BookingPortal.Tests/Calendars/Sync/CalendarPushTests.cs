@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingPortal.Tests.Calendars.Sync;
 
-/// <summary>The app with the scheduler running, its push woken by the outbox, and one in-memory calendar service.</summary>
+/// <summary>The app with the scheduler running, its push woken by the outbox, pulls every second, and one in-memory calendar service.</summary>
 public sealed class CalendarPushFixture : ApiFixture
 {
     public InMemoryCalendarProvider Calendars { get; } = new();
@@ -18,6 +18,8 @@ public sealed class CalendarPushFixture : ApiFixture
         ["Scheduling:Enabled"] = "true",
         ["Scheduling:CalendarPushInterval"] = "00:00:01",
         ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
+        ["Scheduling:CalendarPullInterval"] = "00:00:01",
+        ["Sync:PollInterval"] = "00:00:01",
     };
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ICalendarProvider>(Calendars);

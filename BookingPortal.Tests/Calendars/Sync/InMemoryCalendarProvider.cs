@@ -43,7 +43,37 @@ public sealed class InMemoryCalendarProvider(string name = "google") : ICalendar
         ? new CalendarSyncException(CalendarSyncFailure.Transient, "The request timed out.")
         : null);
 
-    public void DeleteDirectly(string externalId) => _events.TryRemove(externalId, out _);
+    /// <summary>Someone deleted the event in the calendar itself: one of ours, or one made there.</summary>
+    public void DeleteDirectly(string externalId)
+    {
+        var calendar = _events.TryRemove(externalId, out var gone)
+            ? gone.CalendarId
+            : _changes.First(log => { lock (log.Value) { return log.Value.Any(c => c.ExternalId == externalId); } }).Key;
+        Changed(calendar, new PulledEvent(externalId, true, null, null, null, null, null, false, null, null));
+    }
+
+    private readonly ConcurrentDictionary<string, List<PulledEvent>> _changes = new(StringComparer.OrdinalIgnoreCase);
+    private int _cursorGeneration;
+
+    /// <summary>An event someone made or moved in the calendar itself, as its organiser.</summary>
+    public string PutDirectly(string calendarId, string? externalId, string subject, DateTimeOffset start, DateTimeOffset end, bool free = false)
+    {
+        var id = externalId ?? Guid.NewGuid().ToString("N");
+        Changed(calendarId, new PulledEvent(id, false, start, end, subject, "Grace Hopper", "grace@outside.test", free, null, "1"));
+        return id;
+    }
+
+    /// <summary>Every cursor handed out so far stops working, as a sync token that expired.</summary>
+    public void ExpireCursors() => Interlocked.Increment(ref _cursorGeneration);
+
+    private void Changed(string calendarId, PulledEvent change)
+    {
+        var log = _changes.GetOrAdd(calendarId, _ => []);
+        lock (log)
+        {
+            log.Add(change);
+        }
+    }
 
     public Task<CalendarInfo> CheckCalendarAsync(string calendarId, CancellationToken ct)
     {
@@ -84,8 +114,40 @@ public sealed class InMemoryCalendarProvider(string name = "google") : ICalendar
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A cursor is "generation:position" in the calendar's change log. A full read gives the latest state of every event
+    /// in the window, pushed ones included (as a provider would, without our marker), one event per page.
+    /// </summary>
     public Task<PullPage> PullAsync(string calendarId, string? cursor, DateTimeOffset windowStartUtc, DateTimeOffset windowEndUtc,
-        CancellationToken ct) => Task.FromResult(new PullPage([], null, "none"));
+        CancellationToken ct)
+    {
+        Fault("pull");
+        var log = _changes.GetOrAdd(calendarId, _ => []);
+        List<PulledEvent> changes;
+        lock (log)
+        {
+            changes = [.. log];
+        }
+
+        var generation = Volatile.Read(ref _cursorGeneration);
+        if (cursor is null)
+        {
+            var latest = changes.GroupBy(c => c.ExternalId).Select(g => g.Last())
+                .Where(c => !c.Removed && c.EndUtc > windowStartUtc && c.StartUtc < windowEndUtc)
+                .Concat(EventsIn(calendarId).Select(e => new PulledEvent(e.Id, false, e.Outgoing.StartUtc, e.Outgoing.EndUtc, e.Outgoing.Title,
+                    null, null, false, null, null)))
+                .ToList();
+            return Task.FromResult(new PullPage(latest, null, $"{generation}:{changes.Count}"));
+        }
+
+        var parts = cursor.Split(':');
+        if (int.Parse(parts[0]) != generation)
+        {
+            throw new CalendarSyncException(CalendarSyncFailure.CursorExpired, "The sync token is no longer valid.");
+        }
+
+        return Task.FromResult(new PullPage(changes.Skip(int.Parse(parts[1])).ToList(), null, $"{generation}:{changes.Count}"));
+    }
 
     public Task<CalendarSubscription> SubscribeAsync(string calendarId, Uri notificationUrl, string secret, CancellationToken ct) =>
         throw new NotSupportedException("The in-memory calendar sends no notifications.");
