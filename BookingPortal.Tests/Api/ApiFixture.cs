@@ -54,8 +54,12 @@ public class ApiFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Work a fixture needs done before the app starts, such as starting the fake services its settings name.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await BeforeStartAsync();
         ConnectionString = await TestDatabase.CreateMigratedDatabaseAsync("api");
         _server = new TestAppServer(ConnectionString, Settings, Clock, ConfigureServices);
         _server.Start();
@@ -143,11 +147,14 @@ public class ApiFixture : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         _server?.Dispose();
-        return Task.CompletedTask;
+        await AfterStopAsync();
     }
+
+    /// <summary>Work a fixture does once the app has stopped, such as stopping the fake services it started.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
 
     private static void Check(IdentityResult result)
     {

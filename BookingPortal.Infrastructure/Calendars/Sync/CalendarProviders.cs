@@ -3,8 +3,10 @@ namespace BookingPortal.Infrastructure.Calendars.Sync;
 /// <summary>The providers this instance can talk to, by the name links store ("microsoft", "google").</summary>
 public sealed class CalendarProviders(IEnumerable<ICalendarProvider> providers)
 {
-    private readonly Dictionary<string, ICalendarProvider> _byName =
-        providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+    // A provider registered later for the same name (a test's, a replacement) wins unless only the earlier is configured.
+    private readonly Dictionary<string, ICalendarProvider> _byName = providers
+        .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(g => g.Key, g => g.LastOrDefault(p => p.IsConfigured) ?? g.Last(), StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<string> KnownNames { get; } = ["microsoft", "google"];
 

@@ -1,3 +1,4 @@
+using BookingPortal.Infrastructure.Calendars.Sync.Google;
 using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using Microsoft.Extensions.Configuration;
@@ -8,8 +9,8 @@ namespace BookingPortal.Infrastructure.Calendars.Sync;
 public static class CalendarSyncSetup
 {
     /// <summary>
-    /// The provider-neutral half of calendar sync: links, the outbox and its push. The providers add themselves as
-    /// <see cref="ICalendarProvider"/>; with none configured a link is refused with the settings it needs.
+    /// Calendar sync: links, the outbox and its push, the pull, and the providers (each an <see cref="ICalendarProvider"/>,
+    /// used once its <c>Sync:{Provider}</c> settings are given; without them a link is refused with the settings it needs).
     /// </summary>
     public static IServiceCollection AddCalendarSync(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +19,7 @@ public static class CalendarSyncSetup
             .Validate(o => o.PushPassLimit >= TimeSpan.FromSeconds(5), "Sync:PushPassLimit must be at least five seconds.")
             .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sync:PollInterval must be at least one second.")
             .ValidateOnStart();
+        services.AddGoogleCalendarSync(configuration);
         services.AddSingleton<CalendarProviders>();
         services.AddSingleton<CalendarLinks>();
         services.AddSingleton<CalendarPush>();

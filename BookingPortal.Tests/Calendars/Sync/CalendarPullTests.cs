@@ -8,29 +8,16 @@ namespace BookingPortal.Tests.Calendars.Sync;
 
 public class CalendarPullTests(CalendarPushFixture api) : IClassFixture<CalendarPushFixture>
 {
-    private static readonly DateOnly Monday = new(2027, 3, 1);
-    private static int _slot;
-
     private InMemoryCalendarProvider Calendars => api.Calendars;
 
-    private (DateTimeOffset Start, DateTimeOffset End) FreshSlot()
-    {
-        var n = Interlocked.Increment(ref _slot);
-        var range = api.Venue.At(Monday.AddDays(21 + n / 8), $"{8 + n % 8:00}:00", $"{8 + n % 8:00}:45");
-        return (range.Start, range.End);
-    }
+    private (DateTimeOffset Start, DateTimeOffset End) FreshSlot() => SyncTestRooms.FreshSlot(api);
 
     private async Task<(Guid Room, string Calendar)> LinkedRoomAsync()
     {
-        using var ada = api.As(ApiFixture.Ada);
-        var created = await ada.PostAsJsonAsync("/api/resources", new
-        {
-            locationId = api.Venue.Location.Id, floorId = api.Venue.Floors[0].Id, kind = "Room", name = $"Room {Guid.NewGuid():N}"[..13], capacity = 6,
-        });
-        var room = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var room = await SyncTestRooms.FreshRoomAsync(api);
         var calendar = $"pull-{room:N}@rooms.test";
         Calendars.AddCalendar(calendar, "Pulled room");
-        Assert.Equal(HttpStatusCode.OK, (await ada.PutAsJsonAsync($"/api/resources/{room}/calendar-link", new { provider = "google", calendarId = calendar })).StatusCode);
+        await SyncTestRooms.LinkAsync(api, room, calendar);
         return (room, calendar);
     }
 

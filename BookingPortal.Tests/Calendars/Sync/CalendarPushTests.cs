@@ -51,16 +51,7 @@ public class CalendarPushTests(CalendarPushFixture api) : IClassFixture<Calendar
         return (room, calendar);
     }
 
-    private async Task<Guid> FreshRoomAsync()
-    {
-        using var ada = api.As(ApiFixture.Ada);
-        var response = await ada.PostAsJsonAsync("/api/resources", new
-        {
-            locationId = api.Venue.Location.Id, floorId = api.Venue.Floors[0].Id, kind = "Room", name = $"Room {Guid.NewGuid():N}"[..13], capacity = 6,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> FreshRoomAsync() => SyncTestRooms.FreshRoomAsync(api);
 
     private async Task<Guid> BookAsync(Guid room, (DateTimeOffset Start, DateTimeOffset End) slot, string title = "Planning")
     {
