@@ -137,14 +137,16 @@ public class ApiFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task<long> CountAsync(string sql)
+    public Task<long> CountAsync(string sql) => ScalarAsync<long>(sql);
+
+    public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var db = new BookingDbContext(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(ConnectionString).Options);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task DisposeAsync()

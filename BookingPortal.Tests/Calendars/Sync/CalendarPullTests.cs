@@ -136,4 +136,26 @@ public class CalendarPullTests(CalendarPushFixture api) : IClassFixture<Calendar
         Assert.Equal(0, await HoldsOfAsync(outside));
         Assert.Equal(HttpStatusCode.Created, (await BookAsync(room, slot)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_hold_of_an_outside_event_cannot_be_cancelled_or_moved_here()
+    {
+        var (_, calendar) = await LinkedRoomAsync();
+        var slot = FreshSlot();
+        var outside = Calendars.PutDirectly(calendar, null, "Theirs", slot.Start, slot.End);
+        await EventuallyAsync(async () => await HoldsOfAsync(outside) == 1, "the outside event holds the room");
+        var id = await api.ScalarAsync<Guid>($"SELECT id FROM bookings WHERE outside_external_id = '{outside}'");
+        using var ada = api.As(ApiFixture.Ada);
+
+        var cancel = await ada.PostAsJsonAsync($"/api/bookings/{id}/cancel", new { reason = "mine now" });
+        var move = await ada.PatchAsJsonAsync($"/api/bookings/{id}", new { start = slot.Start.AddHours(1), end = slot.End.AddHours(1) });
+
+        foreach (var refused in new[] { cancel, move })
+        {
+            Assert.True(refused.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)refused.StatusCode}");
+            Assert.Contains("change or cancel it there", await refused.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1, await HoldsOfAsync(outside));
+    }
 }
