@@ -13,7 +13,8 @@ public sealed class BookingFacts(IDbContextFactory<BookingDbContext> contexts)
 {
     public Task<ReportResult<BookingFactRow>> RunAsync(ReportQuery query, Actor reader, CancellationToken ct = default) =>
         ReportScope.RunAsync(contexts, query, reader, async (db, _) =>
-            (IReadOnlyList<BookingFactRow>)await db.Database.SqlQueryRaw<BookingFactRow>(Sql, ReportScope.Parameters(query)).ToListAsync(ct), ct);
+            (IReadOnlyList<BookingFactRow>)await db.Database.SqlQueryRaw<BookingFactRow>(Sql, ReportScope.Parameters(query)).ToListAsync(ct), ct,
+            readsSummary: false);
 
     private const string Sql = $"""
         WITH {ReportSql.Window}

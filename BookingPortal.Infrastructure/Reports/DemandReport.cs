@@ -22,7 +22,7 @@ public sealed class DemandReport(IDbContextFactory<BookingDbContext> contexts)
             var f = await db.Database.SqlQueryRaw<Figures>(Sql, ReportScope.Parameters(query)).SingleAsync(ct);
             return (IReadOnlyList<DemandRow>)[new DemandRow(f.ConflictsRefused, f.WaitlistJoins, f.WaitlistPromoted, ReportScope.Share(f.WaitlistPromoted, f.WaitlistJoins),
                 f.EmptySearches)];
-        }, ct);
+        }, ct, readsSummary: false);
 
     private const string Sql = $"""
         WITH {ReportSql.Window},

@@ -24,7 +24,7 @@ internal interface IResourceFigure
 internal static class ReportScope
 {
     public static async Task<ReportResult<T>> RunAsync<T>(IDbContextFactory<BookingDbContext> contexts, ReportQuery query, Actor reader,
-        Func<BookingDbContext, ReportLocation, Task<IReadOnlyList<T>>> rows, CancellationToken ct)
+        Func<BookingDbContext, ReportLocation, Task<IReadOnlyList<T>>> rows, CancellationToken ct, bool readsSummary = true)
     {
         var errors = new ValidationErrors();
         if (query.To <= query.From)
@@ -54,7 +54,11 @@ internal static class ReportScope
             return new ReportResult<T>.Forbidden();
         }
 
-        await ReportUsage.RefreshAsync(db, location.Id, ct);
+        if (readsSummary)
+        {
+            await ReportUsage.RefreshAsync(db, location.Id, ct);
+        }
+
         return new ReportResult<T>.Ok(await rows(db, location));
     }
 

@@ -156,12 +156,9 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
     private async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid resourceId, string bookings,
         CancellationToken ct)
     {
+        // The triggers' own enqueue (migration 0017): one upsert, and the NOTIFY that wakes the push.
         await using var enqueue = new NpgsqlCommand($"""
-            INSERT INTO sync_outbox (booking_id, resource_id)
-            SELECT owed.booking_id, @resource FROM ({bookings}) owed
-            ON CONFLICT (booking_id, resource_id) DO UPDATE
-                SET changes = sync_outbox.changes + 1, next_attempt_at = now(), attempts = 0;
-            SELECT pg_notify('booking_portal_sync', '');
+            SELECT sync_outbox_enqueue(owed.booking_id, @resource) FROM ({bookings}) owed
             """, connection, transaction);
         enqueue.Parameters.AddWithValue("resource", resourceId);
         enqueue.Parameters.AddWithValue("now", time.GetUtcNow());
