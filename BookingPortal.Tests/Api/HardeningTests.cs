@@ -459,8 +459,22 @@ public sealed class HardeningBrowserTests(BrowserFixture browser, StaffSite site
         Assert.NotNull(response);
         Assert.Contains("script-src 'self'", await response.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
         await Expect(page.GetByTestId("calendar")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
-        await page.GetByRole(AriaRole.Radio, new() { Name = "Calendar" }).ClickAsync();
-        await Expect(page.GetByTestId("scheduler")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // On a loaded machine a click can land while the page's first render after the circuit starts is still under
+        // way and be lost (a CI run saw the timeline stay selected); a person would click again, and so does the test.
+        var scheduler = page.GetByTestId("scheduler");
+        for (var attempt = 1; attempt <= 3 && !await scheduler.IsVisibleAsync(); attempt++)
+        {
+            await page.GetByRole(AriaRole.Radio, new() { Name = "Calendar" }).ClickAsync();
+            try
+            {
+                await scheduler.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
+
+        await Expect(scheduler).ToBeVisibleAsync(new() { Timeout = 30_000 });
         Assert.Empty(violations);
     }
 }
