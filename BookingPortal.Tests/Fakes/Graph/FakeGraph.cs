@@ -285,7 +285,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
                 Refused(user) ?? (_store.Delete(user, id) ? Results.NoContent() : ItemNotFound()));
         }
 
+        // The SDK calls the function as OData writes it, delta(); Graph's own links leave the parentheses out.
         _app.MapGet("/v1.0/users/{user}/calendarView/delta", Delta);
+        _app.MapGet("/v1.0/users/{user}/calendarView/delta()", Delta);
     }
 
     private async Task<IResult> CreateEventAsync(string user, HttpRequest request)
