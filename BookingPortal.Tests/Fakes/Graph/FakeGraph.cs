@@ -75,9 +75,6 @@ public sealed partial class FakeGraph : IAsyncDisposable
     /// <summary>Events per delta page when the client sends no <c>Prefer: odata.maxpagesize</c> (Graph's default is 10).</summary>
     public int DefaultPageSize { get; set; } = 10;
 
-    /// <summary>Whether changes of events are posted to the subscriptions on their mailbox, as Graph does.</summary>
-    public bool NotifyOnChanges { get; set; } = true;
-
     public int TokenRequests => _tokenRequests;
 
     public int TokensIssued => _tokens.Count;
@@ -116,8 +113,6 @@ public sealed partial class FakeGraph : IAsyncDisposable
         _requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathContains, StringComparison.OrdinalIgnoreCase));
 
     public IReadOnlyList<FakeGraphEvent> Events(string room) => _store.Events(room);
-
-    public FakeGraphEvent? Event(string room, string id) => _store.Find(room, id);
 
     /// <summary>Someone books the room in Outlook: an event on its calendar that the app did not push.</summary>
     public FakeGraphEvent CreateEventAsOrganizer(string room, string subject, DateTimeOffset start, DateTimeOffset end,
@@ -461,13 +456,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
         }
     }
 
+    /// <summary>Every change of an event is posted to the subscriptions on its mailbox, as Graph does.</summary>
     private void NotifySubscribers(string mailbox, string eventId, string changeType)
     {
-        if (!NotifyOnChanges)
-        {
-            return;
-        }
-
         foreach (var subscription in _store.Subscriptions(mailbox).Where(s => s.ChangeType.Split(',').Contains(changeType)))
         {
             _backgroundDeliveries.Add(Task.Run(() => NotifyChangeAsync(subscription.Id, changeType, eventId)));

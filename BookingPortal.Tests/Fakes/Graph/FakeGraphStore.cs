@@ -72,11 +72,11 @@ internal sealed class FakeGraphStore
         }
     }
 
-    public IReadOnlyList<FakeGraphEvent> Events(string mailbox, bool includeDeleted = false)
+    public IReadOnlyList<FakeGraphEvent> Events(string mailbox)
     {
         lock (_lock)
         {
-            return _events.Values.Where(e => Same(e.Mailbox, mailbox) && (includeDeleted || !e.Deleted)).OrderBy(e => e.Version).ToList();
+            return _events.Values.Where(e => Same(e.Mailbox, mailbox) && !e.Deleted).OrderBy(e => e.Version).ToList();
         }
     }
 
