@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Calendars.Sync.Google;
+using BookingPortal.Infrastructure.Calendars.Sync.Microsoft;
 using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,7 @@ public static class CalendarSyncSetup
             .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sync:PollInterval must be at least one second.")
             .ValidateOnStart();
         services.AddGoogleCalendarSync(configuration);
+        services.AddMicrosoftCalendarSync(configuration);
         services.AddSingleton<CalendarProviders>();
         services.AddSingleton<CalendarLinks>();
         services.AddSingleton<CalendarPush>();

@@ -42,7 +42,7 @@ public sealed class GoogleSyncHarness : IAsyncDisposable
 
     public GoogleCalendarProvider Provider(GoogleSyncOptions? options = null)
     {
-        var provider = new GoogleCalendarProvider(Microsoft.Extensions.Options.Options.Create(options ?? Options()), TimeProvider.System,
+        var provider = new GoogleCalendarProvider(global::Microsoft.Extensions.Options.Options.Create(options ?? Options()), TimeProvider.System,
             NullLogger<GoogleCalendarProvider>.Instance);
         _providers.Add(provider);
         return provider;
