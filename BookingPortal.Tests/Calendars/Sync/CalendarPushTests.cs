@@ -13,14 +13,7 @@ public sealed class CalendarPushFixture : ApiFixture
 {
     public InMemoryCalendarProvider Calendars { get; } = new();
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
-    {
-        ["Scheduling:Enabled"] = "true",
-        ["Scheduling:CalendarPushInterval"] = "00:00:01",
-        ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-        ["Scheduling:CalendarPullInterval"] = "00:00:01",
-        ["Sync:PollInterval"] = "00:00:01",
-    };
+    protected override IReadOnlyDictionary<string, string> Settings => SyncTestRooms.FastSyncSettings(base.Settings);
 
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ICalendarProvider>(Calendars);
 }

@@ -22,18 +22,11 @@ public sealed class GoogleSyncFixture : ApiFixture
         Google.Trust(_account);
     }
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
-    {
-        ["Scheduling:Enabled"] = "true",
-        ["Scheduling:CalendarPushInterval"] = "00:00:01",
-        ["Scheduling:CalendarPullInterval"] = "00:00:01",
-        ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-        ["Sync:PollInterval"] = "00:00:01",
-        ["Sync:Google:ServiceAccountKeyFile"] = _account.KeyFile,
-        ["Sync:Google:ImpersonateUser"] = SyncUser,
-        ["Sync:Google:TokenUrl"] = Google.TokenUrl,
-        ["Sync:Google:ApiBaseUrl"] = Google.ApiBaseUrl,
-    };
+    protected override IReadOnlyDictionary<string, string> Settings => SyncTestRooms.FastSyncSettings(base.Settings,
+        ("Sync:Google:ServiceAccountKeyFile", _account.KeyFile),
+        ("Sync:Google:ImpersonateUser", SyncUser),
+        ("Sync:Google:TokenUrl", Google.TokenUrl),
+        ("Sync:Google:ApiBaseUrl", Google.ApiBaseUrl));
 
     protected override async Task AfterStopAsync()
     {
@@ -72,7 +65,7 @@ public class GoogleSyncTests(GoogleSyncFixture api) : IClassFixture<GoogleSyncFi
         var booked = await alice.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Design review" });
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
 
-        await EventuallyAsync(async () => (await StatusAsync(room)).GetProperty("pendingOutbox").GetInt64() == 0 && api.Google.Events(calendar).Count == 1,
+        await EventuallyAsync(async () => (await SyncTestRooms.StatusAsync(api, room)).GetProperty("pendingOutbox").GetInt64() == 0 && api.Google.Events(calendar).Count == 1,
             "the booking is delivered");
         var stored = Assert.Single(api.Google.Events(calendar));
         Assert.Equal("Design review", stored.Summary);
@@ -102,9 +95,4 @@ public class GoogleSyncTests(GoogleSyncFixture api) : IClassFixture<GoogleSyncFi
             (await alice.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Mine" })).StatusCode);
     }
 
-    private async Task<JsonElement> StatusAsync(Guid room)
-    {
-        using var ada = api.As(ApiFixture.Ada);
-        return (await ada.GetFromJsonAsync<JsonElement>("/api/sync/status")).EnumerateArray().Single(s => s.GetProperty("resourceId").GetGuid() == room);
-    }
 }

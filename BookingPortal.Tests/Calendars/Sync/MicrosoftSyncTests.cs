@@ -16,19 +16,12 @@ public sealed class MicrosoftSyncFixture : ApiFixture
 
     protected override async Task BeforeStartAsync() => Graph = await FakeGraph.StartAsync();
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
-    {
-        ["Scheduling:Enabled"] = "true",
-        ["Scheduling:CalendarPushInterval"] = "00:00:01",
-        ["Scheduling:CalendarPullInterval"] = "00:00:01",
-        ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-        ["Sync:PollInterval"] = "00:00:01",
-        ["Sync:Microsoft:TenantId"] = FakeGraph.TenantId,
-        ["Sync:Microsoft:ClientId"] = FakeGraph.ClientId,
-        ["Sync:Microsoft:ClientSecret"] = FakeGraph.ClientSecret,
-        ["Sync:Microsoft:Authority"] = Graph.Authority.AbsoluteUri,
-        ["Sync:Microsoft:GraphBaseUrl"] = Graph.GraphBaseUrl.AbsoluteUri,
-    };
+    protected override IReadOnlyDictionary<string, string> Settings => SyncTestRooms.FastSyncSettings(base.Settings,
+        ("Sync:Microsoft:TenantId", FakeGraph.TenantId),
+        ("Sync:Microsoft:ClientId", FakeGraph.ClientId),
+        ("Sync:Microsoft:ClientSecret", FakeGraph.ClientSecret),
+        ("Sync:Microsoft:Authority", Graph.Authority.AbsoluteUri),
+        ("Sync:Microsoft:GraphBaseUrl", Graph.GraphBaseUrl.AbsoluteUri));
 
     // The one transport change: the sync's named client trusts the fake's certificate.
     protected override void ConfigureServices(IServiceCollection services) =>
@@ -62,7 +55,7 @@ public class MicrosoftSyncTests(MicrosoftSyncFixture api) : IClassFixture<Micros
         var booked = await alice.PostAsJsonAsync("/api/bookings", new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Budget review" });
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
 
-        await EventuallyAsync(async () => (await StatusAsync(room)).GetProperty("pendingOutbox").GetInt64() == 0 && api.Graph.Events(mailbox).Count == 1,
+        await EventuallyAsync(async () => (await SyncTestRooms.StatusAsync(api, room)).GetProperty("pendingOutbox").GetInt64() == 0 && api.Graph.Events(mailbox).Count == 1,
             "the booking is delivered");
         var stored = Assert.Single(api.Graph.Events(mailbox));
         Assert.Equal("Budget review", stored.Subject);
@@ -106,9 +99,4 @@ public class MicrosoftSyncTests(MicrosoftSyncFixture api) : IClassFixture<Micros
             $"SELECT count(*) FROM bookings b JOIN allocations a ON a.booking_id = b.id WHERE a.resource_id = '{room}' AND a.holds AND b.outside_external_id IS NOT NULL"));
     }
 
-    private async Task<JsonElement> StatusAsync(Guid room)
-    {
-        using var ada = api.As(ApiFixture.Ada);
-        return (await ada.GetFromJsonAsync<JsonElement>("/api/sync/status")).EnumerateArray().Single(s => s.GetProperty("resourceId").GetGuid() == room);
-    }
 }

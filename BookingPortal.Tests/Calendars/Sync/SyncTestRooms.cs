@@ -40,4 +40,30 @@ internal static class SyncTestRooms
         Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
         return await linked.Content.ReadFromJsonAsync<JsonElement>();
     }
+
+    /// <summary>The room's row of <c>GET /api/sync/status</c>, as an admin sees it.</summary>
+    public static async Task<JsonElement> StatusAsync(ApiFixture api, Guid room)
+    {
+        using var ada = api.As(ApiFixture.Ada);
+        return (await ada.GetFromJsonAsync<JsonElement>("/api/sync/status")).EnumerateArray().Single(s => s.GetProperty("resourceId").GetGuid() == room);
+    }
+
+    /// <summary>The fixture's settings with the scheduler on, push and pull each looking for work every second, and <paramref name="more"/>.</summary>
+    public static Dictionary<string, string> FastSyncSettings(IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] more)
+    {
+        var all = new Dictionary<string, string>(settings)
+        {
+            ["Scheduling:Enabled"] = "true",
+            ["Scheduling:CalendarPushInterval"] = "00:00:01",
+            ["Scheduling:CalendarPullInterval"] = "00:00:01",
+            ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
+            ["Sync:PollInterval"] = "00:00:01",
+        };
+        foreach (var (key, value) in more)
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
 }
