@@ -272,3 +272,36 @@ public class CalendarPushTests(CalendarPushFixture api) : IClassFixture<Calendar
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM calendar_links WHERE resource_id = '{other}'"));
     }
 }
+
+/// <summary>The push sweep ten minutes apart: a delivery within seconds can only come from the outbox's own wake-up.</summary>
+public sealed class CalendarPushWakeupFixture : ApiFixture
+{
+    public InMemoryCalendarProvider Calendars { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string> Settings =>
+        SyncTestRooms.FastSyncSettings(base.Settings, ("Scheduling:CalendarPushInterval", "00:10:00"));
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ICalendarProvider>(Calendars);
+}
+
+public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixture<CalendarPushWakeupFixture>
+{
+    [Fact]
+    public async Task A_booking_is_pushed_within_seconds_without_waiting_for_the_sweep()
+    {
+        var room = await SyncTestRooms.FreshRoomAsync(api);
+        var calendar = $"room-{room:N}@rooms.test";
+        api.Calendars.AddCalendar(calendar, "Test room");
+        await SyncTestRooms.LinkAsync(api, room, calendar);
+        // Linking starts the scheduler's own first runs; wait for those to settle so only the booking's wake-up is left.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var slot = SyncTestRooms.FreshSlot(api);
+        using var alice = api.As(ApiFixture.Alice);
+
+        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/bookings",
+            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Right away" })).StatusCode);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the booking is pushed by the wake-up",
+            TimeSpan.FromSeconds(10));
+    }
+}

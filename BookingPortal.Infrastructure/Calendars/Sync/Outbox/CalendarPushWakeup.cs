@@ -60,7 +60,8 @@ public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<Calend
     {
         try
         {
-            if (services.GetService<ISchedulerFactory>() is not { } factory
+            // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
+            if (services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is not { } factory
                 || await factory.LookupScheduler(SchedulingSetup.SchedulerName) is not { Status: SchedulerStatus.Running } scheduler)
             {
                 return;
