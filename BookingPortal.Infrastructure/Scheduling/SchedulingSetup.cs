@@ -1,5 +1,6 @@
 using BookingPortal.Infrastructure.Calendars.Invitations;
 using BookingPortal.Infrastructure.Calendars.Sync.Outbox;
+using BookingPortal.Infrastructure.Calendars.Sync.Pull;
 using BookingPortal.Infrastructure.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +69,7 @@ public static class SchedulingSetup
             Every<ReportUsageJob>(quartz, "report-usage", options.ReportUsageInterval);
             Every<LiveEventPruneJob>(quartz, "live-event-prune", options.LiveEventPruneInterval);
             Every<CalendarPushJob>(quartz, CalendarPushWakeup.JobKey.Name, options.CalendarPushInterval);
-            Every<CalendarPullJob>(quartz, "calendar-pull", options.CalendarPullInterval);
+            Every<CalendarPullJob>(quartz, CalendarPullWakeup.JobKey.Name, options.CalendarPullInterval);
         });
         services.AddQuartzHostedService(SchedulerName, hosted => hosted.WaitForJobsToComplete = true);
         return services;

@@ -54,6 +54,9 @@ public class ApiFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>The loopback port the app listens on; 0 lets the OS pick. A fixture whose settings name the app's own address picks one first.</summary>
+    protected virtual int Port => 0;
+
     /// <summary>Work a fixture needs done before the app starts, such as starting the fake services its settings name.</summary>
     protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
@@ -61,7 +64,7 @@ public class ApiFixture : IAsyncLifetime
     {
         await BeforeStartAsync();
         ConnectionString = await TestDatabase.CreateMigratedDatabaseAsync("api");
-        _server = new TestAppServer(ConnectionString, Settings, Clock, ConfigureServices);
+        _server = new TestAppServer(ConnectionString, Settings, Clock, ConfigureServices, Port);
         _server.Start();
 
         using (var scope = Services.CreateScope())
@@ -167,7 +170,7 @@ public class ApiFixture : IAsyncLifetime
     }
 
     private sealed class TestAppServer(string connectionString, IReadOnlyDictionary<string, string> settings, TimeProvider clock,
-        Action<IServiceCollection> configureServices) : AppServer(connectionString, settings)
+        Action<IServiceCollection> configureServices, int port) : AppServer(connectionString, settings, port)
     {
         protected override void ConfigureApp(IWebHostBuilder builder) =>
             builder.ConfigureServices(services =>

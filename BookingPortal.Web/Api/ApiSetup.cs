@@ -31,6 +31,7 @@ internal static class ApiSetup
         secured.MapEvents();
         secured.MapReports();
         secured.MapSync();
+        api.MapSyncWebhooks();
         api.MapCalendarFeeds(secured);
     }
 }

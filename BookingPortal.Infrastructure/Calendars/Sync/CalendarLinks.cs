@@ -8,7 +8,8 @@ namespace BookingPortal.Infrastructure.Calendars.Sync;
 /// is stored and puts the resource's current and future bookings into the outbox; unlinking puts every event pushed
 /// for a future booking into the outbox to be deleted there, and releases the holds the calendar's own events had here.
 /// </summary>
-public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, CalendarPull pull, TimeProvider time)
+public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, CalendarPull pull, CalendarSubscriptions subscriptions,
+    TimeProvider time)
 {
     public const int LongestCalendarId = 320;
 
@@ -64,6 +65,8 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
                     display_name = excluded.display_name, needs_attention = false, last_error = NULL, last_pull_error = NULL, pull_due_at = now(),
                     pull_cursor = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
                                        THEN calendar_links.pull_cursor END,
+                    subscription_id = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
+                                           THEN calendar_links.subscription_id END,
                     linked_at = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
                                      THEN calendar_links.linked_at ELSE excluded.linked_at END
                 """, connection, transaction))
@@ -96,8 +99,11 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         string provider, calendarId;
-        await using (var delete = new NpgsqlCommand("DELETE FROM calendar_links WHERE resource_id = @resource RETURNING provider, calendar_id",
-                         connection, transaction))
+        CalendarSubscription? subscription;
+        await using (var delete = new NpgsqlCommand("""
+                         DELETE FROM calendar_links WHERE resource_id = @resource
+                         RETURNING provider, calendar_id, subscription_id, subscription_resource_id, subscription_expires_at
+                         """, connection, transaction))
         {
             delete.Parameters.AddWithValue("resource", resourceId);
             await using var reader = await delete.ExecuteReaderAsync(ct);
@@ -107,6 +113,8 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
             }
 
             (provider, calendarId) = (reader.GetString(0), reader.GetString(1));
+            subscription = reader.IsDBNull(2) ? null
+                : new CalendarSubscription(reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4));
         }
 
         // Past bookings stay in the calendar they were pushed to, as a record of what happened there.
@@ -116,6 +124,11 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
             """, ct);
         await transaction.CommitAsync(ct);
         await pull.ReleaseCalendarAsync(resourceId, provider, calendarId, ct);
+        if (subscription is not null && providers.Find(provider, out _) is { } outside)
+        {
+            await subscriptions.EndAsync(outside, subscription, ct);
+        }
+
         return true;
     }
 

@@ -19,6 +19,8 @@ public static class CalendarSyncSetup
             .Validate(o => o.PushConcurrency is >= 1 and <= 64, "Sync:PushConcurrency must be between 1 and 64.")
             .Validate(o => o.PushPassLimit >= TimeSpan.FromSeconds(5), "Sync:PushPassLimit must be at least five seconds.")
             .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sync:PollInterval must be at least one second.")
+            .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "https" or "http"),
+                "Sync:PublicBaseUrl must be an absolute http(s) address.")
             .ValidateOnStart();
         services.AddGoogleCalendarSync(configuration);
         services.AddMicrosoftCalendarSync(configuration);
@@ -26,6 +28,8 @@ public static class CalendarSyncSetup
         services.AddSingleton<CalendarLinks>();
         services.AddSingleton<CalendarPush>();
         services.AddSingleton<CalendarPull>();
+        services.AddSingleton<CalendarSubscriptions>();
+        services.AddSingleton<CalendarPullWakeup>();
         return services;
     }
 }

@@ -13,4 +13,13 @@ public sealed class SyncOptions
 
     /// <summary>How often each linked calendar is read for outside changes when no webhook says so sooner.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Where Graph and Google reach this app (<c>{PublicBaseUrl}/api/sync/webhooks/{provider}</c>); unset, linked
+    /// calendars are only polled, since a subscription nobody can deliver to is worse than none.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    public Uri? NotificationUrl(string provider) =>
+        PublicBaseUrl is null ? null : new Uri(new Uri(PublicBaseUrl.AbsoluteUri.TrimEnd('/') + "/"), $"api/sync/webhooks/{provider}");
 }

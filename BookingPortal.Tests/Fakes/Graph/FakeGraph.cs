@@ -139,6 +139,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
     /// <summary>Forgets every nextLink and deltaLink given: their next use answers 410 syncStateNotFound.</summary>
     public void InvalidateDeltaTokens() => _store.InvalidateDeltaTokens();
 
+    /// <summary>What "now" is when an expiry is checked: a test whose app runs on a manual clock gives it that clock.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public IReadOnlyList<FakeGraphSubscription> Subscriptions(string? room = null) => _store.Subscriptions(room);
 
     /// <summary>Graph deletes a subscription on its own (expired, or its endpoint failed too long).</summary>
@@ -568,9 +571,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone));
     }
 
-    private static DateTimeOffset? Expiry(JsonObject body)
+    private DateTimeOffset? Expiry(JsonObject body)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.GetUtcNow();
         return DateTimeOffset.TryParse(body["expirationDateTime"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires)
                && expires > now && expires <= now.AddMinutes(MaxSubscriptionMinutes)
             ? expires

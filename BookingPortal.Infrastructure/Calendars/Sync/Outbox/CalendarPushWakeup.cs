@@ -1,5 +1,4 @@
 using BookingPortal.Infrastructure.Scheduling;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -7,72 +6,9 @@ namespace BookingPortal.Infrastructure.Calendars.Sync.Outbox;
 
 /// <summary>
 /// Fires the clustered push job as soon as the outbox gets a row (its trigger's NOTIFY, heard by this instance's
-/// listener) instead of at the next sweep. Requests within <see cref="Debounce"/> of a firing are folded into one more
-/// firing after it, so a burst of bookings costs a few job runs, not one per booking. Without a scheduler in this
-/// instance (<c>Scheduling:Enabled=false</c>) it does nothing and the sweep of another instance delivers.
+/// listener) instead of at the next sweep, so a booking reaches the outside calendar within a second or two.
 /// </summary>
-public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<CalendarPushWakeup> logger)
+public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<CalendarPushWakeup> logger) : JobWakeup(services, logger, JobKey)
 {
     public static readonly JobKey JobKey = new("calendar-push");
-
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
-
-    private const int Idle = 0;
-    private const int Firing = 1;
-    private const int FiringAndAskedAgain = 2;
-
-    private int _state;
-
-    public void Request()
-    {
-        while (true)
-        {
-            var state = Volatile.Read(ref _state);
-            if (state == FiringAndAskedAgain)
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
-            {
-                if (state == Idle)
-                {
-                    _ = FireWhileAskedAsync();
-                }
-
-                return;
-            }
-        }
-    }
-
-    private async Task FireWhileAskedAsync()
-    {
-        do
-        {
-            await FireAsync();
-            await Task.Delay(Debounce);
-        }
-        // Back to idle unless asked again meanwhile; then one more firing covers every request of the window.
-        while (Interlocked.CompareExchange(ref _state, Idle, Firing) == FiringAndAskedAgain && Interlocked.Exchange(ref _state, Firing) == FiringAndAskedAgain);
-    }
-
-    private async Task FireAsync()
-    {
-        try
-        {
-            // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
-            if (services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is not { } factory
-                || await factory.LookupScheduler(SchedulingSetup.SchedulerName) is not { Status: SchedulerStatus.Running } scheduler)
-            {
-                return;
-            }
-
-            await scheduler.TriggerJob(JobKey);
-        }
-        catch (Exception e)
-        {
-            // The periodic sweep delivers anyway; a lost wake-up only costs latency.
-            logger.LogWarning(e, "Could not start the calendar push at once; the next sweep will deliver");
-        }
-    }
 }

@@ -16,7 +16,7 @@ namespace BookingPortal.Infrastructure.Calendars.Sync.Pull;
 /// that collides with a booking held here is listed as a sync conflict instead of holding.
 /// </summary>
 public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<BookingDbContext> contexts, CalendarProviders providers,
-    BookingEngine engine, IOptions<SyncOptions> options, TimeProvider time, ILogger<CalendarPull> logger)
+    BookingEngine engine, CalendarSubscriptions subscriptions, IOptions<SyncOptions> options, TimeProvider time, ILogger<CalendarPull> logger)
 {
     private const int LinksPerPass = 50;
 
@@ -38,10 +38,11 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
     private async Task<List<DueLink>> DueLinksAsync(CancellationToken ct)
     {
         await using var command = database.CreateCommand("""
-            SELECT l.resource_id, l.provider, l.calendar_id, l.pull_cursor
+            SELECT l.resource_id, l.provider, l.calendar_id, l.pull_cursor, l.subscription_id, l.subscription_resource_id,
+                   l.subscription_expires_at, l.subscription_secret, l.subscription_renew_at
             FROM calendar_links l
-            WHERE l.pull_due_at <= now() AND NOT l.needs_attention
-            ORDER BY l.pull_due_at
+            WHERE (l.pull_due_at <= now() OR l.subscription_renew_at <= now()) AND NOT l.needs_attention
+            ORDER BY least(l.pull_due_at, l.subscription_renew_at)
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("limit", LinksPerPass);
@@ -49,7 +50,14 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            links.Add(new DueLink(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            var subscription = reader.IsDBNull(4) ? null
+                : new CalendarSubscription(reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6));
+            links.Add(new DueLink(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            {
+                Subscription = subscription,
+                Secret = reader.IsDBNull(7) ? null : reader.GetString(7),
+                RenewAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            });
         }
 
         return links;
@@ -87,6 +95,8 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
             }
 
             await RecordPulledAsync(link, cursor, full, ct);
+            // After the pull, so the first notification finds the window already read.
+            await subscriptions.KeepAsync(provider, link, ct);
             return true;
         }
         catch (CalendarSyncException e) when (!e.IsTransient && e.Failure != CalendarSyncFailure.Rejected)
@@ -301,5 +311,12 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    internal sealed record DueLink(Guid ResourceId, string Provider, string CalendarId, string? Cursor);
+    internal sealed record DueLink(Guid ResourceId, string Provider, string CalendarId, string? Cursor)
+    {
+        public CalendarSubscription? Subscription { get; init; }
+
+        public string? Secret { get; init; }
+
+        public DateTimeOffset? RenewAt { get; init; }
+    }
 }

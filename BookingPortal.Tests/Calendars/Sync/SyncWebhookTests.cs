@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using BookingPortal.Infrastructure.Calendars.Sync.Microsoft;
+using BookingPortal.Tests.Api;
+using BookingPortal.Tests.Fakes.GoogleCalendar;
+using BookingPortal.Tests.Fakes.Graph;
+using BookingPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingPortal.Tests.Calendars.Sync;
+
+/// <summary>
+/// Both providers' fakes and the app on a loopback port known before it starts, given as <c>Sync:PublicBaseUrl</c> so
+/// the fakes deliver there. Polls are ten minutes apart: only a webhook explains an outside event holding within seconds.
+/// </summary>
+public sealed class SyncWebhookFixture : ApiFixture
+{
+    public FakeGraph Graph { get; private set; } = null!;
+    public FakeGoogleCalendar Google { get; private set; } = null!;
+    private FakeServiceAccount _account = null!;
+    private readonly int _port = FreePort();
+
+    protected override int Port => _port;
+
+    public Uri PublicBaseUrl => new($"http://127.0.0.1:{_port}/");
+
+    protected override async Task BeforeStartAsync()
+    {
+        Graph = await FakeGraph.StartAsync();
+        // Subscription expiries are computed on the app's manual clock; the fake checks them against the same one.
+        Graph.Clock = Clock;
+        Google = await FakeGoogleCalendar.StartAsync();
+        Google.NotifyAutomatically = true;
+        _account = FakeServiceAccount.Create();
+        Google.Trust(_account);
+    }
+
+    protected override IReadOnlyDictionary<string, string> Settings => SyncTestRooms.FastSyncSettings(base.Settings,
+        ("Sync:PollInterval", "00:10:00"),
+        ("Sync:PublicBaseUrl", PublicBaseUrl.AbsoluteUri),
+        ("Sync:Microsoft:TenantId", FakeGraph.TenantId),
+        ("Sync:Microsoft:ClientId", FakeGraph.ClientId),
+        ("Sync:Microsoft:ClientSecret", FakeGraph.ClientSecret),
+        ("Sync:Microsoft:Authority", Graph.Authority.AbsoluteUri),
+        ("Sync:Microsoft:GraphBaseUrl", Graph.GraphBaseUrl.AbsoluteUri),
+        ("Sync:Google:ServiceAccountKeyFile", _account.KeyFile),
+        ("Sync:Google:ImpersonateUser", GoogleSyncFixture.SyncUser),
+        ("Sync:Google:TokenUrl", Google.TokenUrl),
+        ("Sync:Google:ApiBaseUrl", Google.ApiBaseUrl));
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddHttpClient(MicrosoftSyncSetup.HttpClientName).ConfigurePrimaryHttpMessageHandler(Graph.CreateTrustingHandler);
+
+    protected override async Task AfterStopAsync()
+    {
+        await Graph.DisposeAsync();
+        await Google.DisposeAsync();
+        _account.Dispose();
+    }
+
+    // Released at once for the app to take: a tiny race with other listeners, against knowing the address in advance.
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Graph subscriptions and Google watch channels opened on linking, delivered to the app's webhook endpoints.</summary>
+public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhookFixture>
+{
+    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(15);
+
+    private async Task<(Guid Room, string Mailbox, FakeGraphSubscription Subscription)> OutlookRoomAsync()
+    {
+        var room = await SyncTestRooms.FreshRoomAsync(api);
+        var mailbox = $"room-{room:N}@contoso.example";
+        api.Graph.AddRoom(mailbox, "Room in Outlook");
+        await SyncTestRooms.LinkAsync(api, room, mailbox, "microsoft");
+        // The fake only stores a subscription whose validation token the app echoed.
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Subscriptions(mailbox).Count == 1), "the app subscribes", Quickly);
+        return (room, mailbox, api.Graph.Subscriptions(mailbox).Single());
+    }
+
+    private async Task<(Guid Room, string Calendar)> GoogleRoomAsync()
+    {
+        var room = await SyncTestRooms.FreshRoomAsync(api);
+        var calendar = $"c_{room:N}@resource.calendar.google.com";
+        api.Google.AddCalendar(calendar, "Room on Google");
+        await SyncTestRooms.LinkAsync(api, room, calendar);
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Google.Channels(calendar).Count == 1), "the app opens a watch channel", Quickly);
+        return (room, calendar);
+    }
+
+    private Task<long> HoldsAsync(string externalId) =>
+        api.CountAsync($"SELECT count(*) FROM bookings WHERE outside_external_id = '{externalId}' AND status = 'Confirmed'");
+
+    private Task<long> PullsDueAsync(Guid room) =>
+        api.CountAsync($"SELECT count(*) FROM calendar_links WHERE resource_id = '{room}' AND pull_due_at <= now()");
+
+    private async Task<HttpStatusCode> PostToGraphWebhookAsync(string subscriptionId, string clientState)
+    {
+        using var anonymous = api.Anonymous();
+        var body = $$"""{"value":[{"subscriptionId":"{{subscriptionId}}","clientState":"{{clientState}}","changeType":"created","resource":"Users/x/Events/y"}]}""";
+        using var response = await anonymous.PostAsync("/api/sync/webhooks/microsoft", new StringContent(body, Encoding.UTF8, "application/json"));
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Graph_validation_handshake_is_echoed_as_plain_text()
+    {
+        using var anonymous = api.Anonymous();
+
+        using var response = await anonymous.PostAsync("/api/sync/webhooks/microsoft?validationToken=Validation%3A%20Testing%20client", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Validation: Testing client", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_outlook_meeting_holds_the_room_within_seconds_through_the_graph_notification()
+    {
+        var (_, mailbox, _) = await OutlookRoomAsync();
+        var slot = SyncTestRooms.FreshSlot(api);
+
+        var outside = api.Graph.CreateEventAsOrganizer(mailbox, "Board meeting", slot.Start, slot.End, "Grace Hopper", "grace@contoso.example");
+
+        await Eventually.HoldsAsync(async () => await HoldsAsync(outside.Id) == 1, "the notified change holds the room", Quickly);
+    }
+
+    [Fact]
+    public async Task A_google_event_holds_the_room_within_seconds_through_the_watch_channel()
+    {
+        var (_, calendar) = await GoogleRoomAsync();
+        var slot = SyncTestRooms.FreshSlot(api);
+
+        var id = api.Google.CreateEventDirectly(calendar, "grace@example.org", "Customer visit", slot.Start, slot.End);
+
+        await Eventually.HoldsAsync(async () => await HoldsAsync(id) == 1, "the notified change holds the room", Quickly);
+    }
+
+    [Fact]
+    public async Task A_notification_with_the_wrong_client_state_is_refused_and_pulls_nothing()
+    {
+        var (room, _, subscription) = await OutlookRoomAsync();
+        await Eventually.HoldsAsync(async () => await PullsDueAsync(room) == 0, "the first pull is done", Quickly);
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostToGraphWebhookAsync(subscription.Id, "not-the-secret"));
+
+        Assert.Equal(0, await PullsDueAsync(room));
+    }
+
+    [Fact]
+    public async Task A_notification_for_an_unknown_subscription_is_refused()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, await PostToGraphWebhookAsync(Guid.NewGuid().ToString(), "anything"));
+    }
+
+    [Fact]
+    public async Task Unlinking_ends_the_graph_subscription_and_the_google_channel()
+    {
+        var (outlookRoom, mailbox, _) = await OutlookRoomAsync();
+        var (googleRoom, calendar) = await GoogleRoomAsync();
+        using var ada = api.As(ApiFixture.Ada);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ada.DeleteAsync($"/api/resources/{outlookRoom}/calendar-link")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await ada.DeleteAsync($"/api/resources/{googleRoom}/calendar-link")).StatusCode);
+
+        Assert.Empty(api.Graph.Subscriptions(mailbox));
+        Assert.Empty(api.Google.Channels(calendar));
+    }
+}
