@@ -160,6 +160,17 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
     }
 
     [Fact]
+    public async Task A_removed_graph_subscription_is_replaced_by_a_new_one()
+    {
+        var (_, mailbox, old) = await OutlookRoomAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, await api.Graph.NotifyLifecycleAsync(old.Id, "subscriptionRemoved"));
+        api.Graph.DropSubscription(old.Id);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Subscriptions(mailbox).Any(s => s.Id != old.Id)), "the app subscribes again", Quickly);
+    }
+
+    [Fact]
     public async Task Unlinking_ends_the_graph_subscription_and_the_google_channel()
     {
         var (outlookRoom, mailbox, _) = await OutlookRoomAsync();
