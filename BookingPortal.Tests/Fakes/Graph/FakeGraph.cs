@@ -108,6 +108,9 @@ public sealed partial class FakeGraph : IAsyncDisposable
         }
     }
 
+    /// <summary>Asked for a fault for each Graph request when none is queued (a benchmark's random share of failures).</summary>
+    public Func<FakeGraphFault?>? FaultSource { get; set; }
+
     /// <summary>How many Graph requests had this method and a path (with query) containing the text.</summary>
     public int Count(string method, string pathContains) =>
         _requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathContains, StringComparison.OrdinalIgnoreCase));
@@ -197,7 +200,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
             return;
         }
 
-        switch (_faults.TryDequeue(out var fault) ? fault : null)
+        switch (_faults.TryDequeue(out var fault) ? fault : FaultSource?.Invoke())
         {
             case FakeGraphFault.Status status:
                 if (status.RetryAfter is { } wait)

@@ -15,6 +15,8 @@ public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<Calend
 {
     public static readonly JobKey JobKey = new("calendar-push");
 
+    private static readonly TriggerKey RetryTrigger = new("calendar-push-retry");
+
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
 
     private const int Idle = 0;
@@ -45,6 +47,46 @@ public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<Calend
         }
     }
 
+    /// <summary>
+    /// One more push at <paramref name="due"/>, for rows postponed after a failure: without it their retry waits for the
+    /// sweep, however short the provider's Retry-After. One retry trigger exists at a time and only ever moves earlier.
+    /// </summary>
+    public async Task RequestAtAsync(DateTimeOffset due, CancellationToken ct)
+    {
+        try
+        {
+            if (await RunningSchedulerAsync() is not { } scheduler)
+            {
+                return;
+            }
+
+            var trigger = TriggerBuilder.Create().WithIdentity(RetryTrigger).ForJob(JobKey).StartAt(due).Build();
+            if (await scheduler.GetTrigger(RetryTrigger, ct) is not { } existing)
+            {
+                await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
+            }
+            else if (existing.NextFireTimeUtc is not { } next || next > due)
+            {
+                await scheduler.RescheduleJob(RetryTrigger, trigger, ct);
+            }
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another instance scheduled the retry between our look and our write: one retry is all that is needed.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not schedule the calendar push retry; the next sweep will deliver");
+        }
+    }
+
+    private async Task<IScheduler?> RunningSchedulerAsync() =>
+        // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
+        services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is { } factory
+        && await factory.LookupScheduler(SchedulingSetup.SchedulerName) is { Status: SchedulerStatus.Running } scheduler
+            ? scheduler
+            : null;
+
     private async Task FireWhileAskedAsync()
     {
         do
@@ -60,14 +102,10 @@ public sealed class CalendarPushWakeup(IServiceProvider services, ILogger<Calend
     {
         try
         {
-            // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
-            if (services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is not { } factory
-                || await factory.LookupScheduler(SchedulingSetup.SchedulerName) is not { Status: SchedulerStatus.Running } scheduler)
+            if (await RunningSchedulerAsync() is { } scheduler)
             {
-                return;
+                await scheduler.TriggerJob(JobKey);
             }
-
-            await scheduler.TriggerJob(JobKey);
         }
         catch (Exception e)
         {
