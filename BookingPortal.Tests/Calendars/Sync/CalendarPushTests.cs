@@ -292,20 +292,25 @@ public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixt
         var calendar = $"room-{room:N}@rooms.test";
         api.Calendars.AddCalendar(calendar, "Test room");
         await SyncTestRooms.LinkAsync(api, room, calendar);
+        // Linking starts the scheduler's own first runs; wait for those to settle so only the booking's wake-up is left.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         return (room, calendar);
+    }
+
+    private async Task BookAsync(Guid room, string title)
+    {
+        var slot = SyncTestRooms.FreshSlot(api);
+        using var alice = api.As(ApiFixture.Alice);
+        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/bookings",
+            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title })).StatusCode);
     }
 
     [Fact]
     public async Task A_booking_is_pushed_within_seconds_without_waiting_for_the_sweep()
     {
         var (room, calendar) = await LinkedRoomAsync();
-        // Linking starts the scheduler's own first runs; wait for those to settle so only the booking's wake-up is left.
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var slot = SyncTestRooms.FreshSlot(api);
-        using var alice = api.As(ApiFixture.Alice);
 
-        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/bookings",
-            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Right away" })).StatusCode);
+        await BookAsync(room, "Right away");
 
         await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the booking is pushed by the wake-up",
             TimeSpan.FromSeconds(10));
@@ -315,13 +320,9 @@ public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixt
     public async Task A_push_refused_with_retry_after_is_tried_again_then_and_not_at_the_next_sweep()
     {
         var (room, calendar) = await LinkedRoomAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
         api.Calendars.FailNext(new CalendarSyncException(CalendarSyncFailure.Throttled, "Slow down.", TimeSpan.FromSeconds(1)));
-        var slot = SyncTestRooms.FreshSlot(api);
-        using var alice = api.As(ApiFixture.Alice);
 
-        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/bookings",
-            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "After a 429" })).StatusCode);
+        await BookAsync(room, "After a 429");
 
         await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the throttled push is retried by itself",
             TimeSpan.FromSeconds(15));

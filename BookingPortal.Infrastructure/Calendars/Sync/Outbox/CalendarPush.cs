@@ -71,7 +71,7 @@ public sealed class CalendarPush(NpgsqlDataSource database, CalendarProviders pr
             LEFT JOIN calendar_links l ON l.resource_id = o.resource_id
             WHERE o.leased_until IS NULL AND NOT coalesce(l.needs_attention, false)
             """);
-        return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null;
+        return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(due) : null;
     }
 
     private async Task<List<OutboxItem>> ClaimAsync(CancellationToken ct)
