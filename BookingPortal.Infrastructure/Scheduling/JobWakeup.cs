@@ -42,6 +42,15 @@ public abstract class JobWakeup(IServiceProvider services, ILogger logger, JobKe
         }
     }
 
+    protected ILogger Logger => logger;
+
+    protected async Task<IScheduler?> RunningSchedulerAsync() =>
+        // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
+        services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is { } factory
+        && await factory.LookupScheduler(SchedulingSetup.SchedulerName) is { Status: SchedulerStatus.Running } scheduler
+            ? scheduler
+            : null;
+
     private async Task FireWhileAskedAsync()
     {
         do
@@ -57,14 +66,10 @@ public abstract class JobWakeup(IServiceProvider services, ILogger logger, JobKe
     {
         try
         {
-            // A named scheduler's factory is a keyed service: the unkeyed lookup finds none and the wake-up would be lost.
-            if (services.GetKeyedService<ISchedulerFactory>(SchedulingSetup.SchedulerName) is not { } factory
-                || await factory.LookupScheduler(SchedulingSetup.SchedulerName) is not { Status: SchedulerStatus.Running } scheduler)
+            if (await RunningSchedulerAsync() is { } scheduler)
             {
-                return;
+                await scheduler.TriggerJob(job);
             }
-
-            await scheduler.TriggerJob(job);
         }
         catch (Exception e)
         {

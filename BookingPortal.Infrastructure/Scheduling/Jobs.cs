@@ -75,9 +75,16 @@ public sealed class LiveEventPruneJob(LiveEventLog log, ILogger<PassJob> logger)
     protected override Task RunAsync(CancellationToken ct) => log.PruneAsync(ct);
 }
 
-public sealed class CalendarPushJob(CalendarPush push, ILogger<PassJob> logger) : PassJob(logger)
+public sealed class CalendarPushJob(CalendarPush push, CalendarPushWakeup wakeup, ILogger<PassJob> logger) : PassJob(logger)
 {
-    protected override Task RunAsync(CancellationToken ct) => push.DeliverDueAsync(ct);
+    protected override async Task RunAsync(CancellationToken ct)
+    {
+        await push.DeliverDueAsync(ct);
+        if (await push.NextAttemptAsync(ct) is { } due)
+        {
+            await wakeup.RequestAtAsync(due, ct);
+        }
+    }
 }
 
 public sealed class CalendarPullJob(CalendarPull pull, ILogger<PassJob> logger) : PassJob(logger)

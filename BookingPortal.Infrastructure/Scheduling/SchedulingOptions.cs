@@ -31,7 +31,7 @@ public sealed class SchedulingOptions
     /// <summary>Backstop for the calendar sync outbox; a change wakes the push at once anyway.</summary>
     public TimeSpan CalendarPushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often linked calendars are looked at for a due pull (each is pulled every <c>Sync:PollInterval</c>).</summary>
+    /// <summary>How often linked calendars are looked at for a due pull (each is pulled every <c>Sync:PollSeconds</c>, or <c>Sync:ReconcileSeconds</c> with a webhook).</summary>
     public TimeSpan CalendarPullInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often an instance tells the cluster it is alive.</summary>

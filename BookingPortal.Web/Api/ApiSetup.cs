@@ -16,13 +16,14 @@ internal static class ApiSetup
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
             options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
-        builder.Services.AddOpenApi(options => options.AddOperationTransformer(OpenApiResponseAlternatives.ApplyAsync));
+        builder.Services.AddOpenApi(OpenApiDocumentSetup.Configure);
     }
 
     public static void MapBookingApi(this WebApplication app)
     {
         app.MapOpenApi();
-        var api = app.MapGroup("/api");
+        // Any of them answers 503 with Retry-After while PostgreSQL is unreachable (Hosting/FailureAnswers.cs).
+        var api = app.MapGroup("/api").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapAuth();
         var secured = api.MapGroup("").RequireAuthorization(IdentitySetup.ApiPolicy).ProducesProblem(StatusCodes.Status401Unauthorized);
         secured.MapCatalog();

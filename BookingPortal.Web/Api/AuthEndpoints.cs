@@ -46,6 +46,7 @@ internal static class AuthEndpoints
 
                 return TypedResults.Problem(PasswordSignIn.Refused, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
             })
+            .WithName("SignIn")
             .WithSummary("Exchange email and password for a bearer token")
             .Accepts<LoginBody>("application/json")
             .Produces<AccessTokenResponse>()
@@ -73,9 +74,11 @@ internal static class AuthEndpoints
 
                 return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
             })
+            .WithName("RefreshToken")
             .WithSummary("Exchange a refresh token for a new bearer token")
             .Accepts<RefreshBody>("application/json")
             .Produces<AccessTokenResponse>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimitPolicies.SignIn);

@@ -2,6 +2,7 @@ using BookingPortal.Domain.Bookings;
 using BookingPortal.Domain.Common;
 using BookingPortal.Infrastructure.Bookings;
 using BookingPortal.Web.Hosting;
+using Microsoft.AspNetCore.Mvc;
 
 namespace BookingPortal.Web.Api;
 
@@ -44,11 +45,48 @@ internal static class BookingsEndpoints
 
     public sealed record PromotionResult(int Promoted);
 
+    /// <summary>The filters and page of <c>GET /api/bookings</c>, as sent.</summary>
+    public sealed class BookingListQuery
+    {
+        [FromQuery(Name = "resourceId")]
+        [QueryValue(typeof(Guid), "Only bookings of this resource.")]
+        public string? ResourceId { get; set; }
+
+        [FromQuery(Name = "from")]
+        [QueryValue(typeof(DateTimeOffset), "Only bookings ending after this instant, with an offset.")]
+        public string? From { get; set; }
+
+        [FromQuery(Name = "to")]
+        [QueryValue(typeof(DateTimeOffset), "Only bookings starting before this instant, with an offset; after 'from'.")]
+        public string? To { get; set; }
+
+        [FromQuery(Name = "status")]
+        [QueryValue(typeof(BookingStatus), "Only bookings in this status.")]
+        public string? Status { get; set; }
+
+        [FromQuery(Name = "mine")]
+        [QueryValue(typeof(bool), "true: only the caller's own bookings.")]
+        public string? Mine { get; set; }
+
+        [FromQuery(Name = "limit")]
+        [QueryValue(typeof(int), "Page size (default 50).", Minimum = 1, Maximum = BookingQueries.MaxPageSize)]
+        public string? Limit { get; set; }
+
+        [FromQuery(Name = "offset")]
+        [QueryValue(typeof(int), "Bookings to skip (default 0).", Minimum = 0, Maximum = 1_000_000)]
+        public string? Offset { get; set; }
+
+        [FromQuery(Name = "seriesId")]
+        [QueryValue(typeof(Guid), "Only the occurrences of this series.")]
+        public string? SeriesId { get; set; }
+    }
+
     public static RouteGroupBuilder MapBookings(this RouteGroupBuilder api)
     {
         var bookings = api.MapGroup("/bookings").WithTags("Bookings");
 
         bookings.MapPost("/", CreateAsync)
+            .WithName("CreateBooking")
             .WithSummary("Book one or several resources atomically, once or as a recurring series")
             .WithDescription("With `recurrence` ({frequency: daily|weekly|monthly, interval, daysOfWeek (weekly), count | until}) the "
                 + "occurrences are booked in one transaction: 201 `{seriesId, bookings, skipped, swapped}` with Location `/api/series/{seriesId}`, "
@@ -69,16 +107,19 @@ internal static class BookingsEndpoints
             .RequireWriteLimits();
 
         bookings.MapGet("/", ListAsync)
+            .WithName("ListBookings")
             .WithSummary("List bookings, paged; filters resourceId, from, to, status, mine, seriesId")
             .Produces<BookingPage>()
             .ProducesValidationProblem();
 
         bookings.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetBooking")
             .WithSummary("One booking; its ETag is its version")
             .Produces<BookingSnapshot>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         bookings.MapPatch("/{id:guid}", ChangeAsync)
+            .WithName("ChangeBooking")
             .WithSummary("Reschedule or edit a booking (owner or admin): this occurrence, this and the following ones, or the whole series")
             .WithDescription("`scope: occurrence` (default) changes the booking; If-Match is its ETag. `following` and `series` change the "
                 + "occurrences of its series from this one on, or all of them, in one transaction; If-Match is the series' ETag "
@@ -98,6 +139,7 @@ internal static class BookingsEndpoints
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithName("CancelBooking")
             .WithSummary("Cancel (owner, operator of the location, or admin): one occurrence, this and the following ones, or the whole series")
             .WithDescription("Body (optional) `{reason, scope}`. `scope: following` or `series` cancels, in one transaction, every occurrence "
                 + "of the booking's series from this one on (or all of them) that has not ended and can still be cancelled, and answers "
@@ -111,12 +153,14 @@ internal static class BookingsEndpoints
 
         bookings.MapPost("/{id:guid}/check-in", async (Guid id, HttpContext http, BookingEngine engine) =>
                 Problems.From(await engine.CheckInAsync(id, http.User.ToActor(), http.RequestAborted), Ok))
+            .WithName("CheckInBooking")
             .WithSummary("Check in (owner, operator of the location, or admin), from 15 minutes before the start until the grace period ends")
             .ProducesTransitionAnswers()
             .RequireWriteLimits();
 
         bookings.MapPost("/{id:guid}/approve", (Guid id, HttpContext http, BookingEngine engine) =>
                 DecideAsync(http, id, engine, approve: true))
+            .WithName("ApproveBooking")
             .WithSummary("Approve a booking awaiting approval (admin): this occurrence, this and the following ones, or the whole series")
             .WithDescription("Body (optional) `{reason, scope}`. `scope: following` or `series` approves, in one transaction, every "
                 + "occurrence of the booking's series from this one on (or all) that still awaits approval and has not started, and "
@@ -130,6 +174,7 @@ internal static class BookingsEndpoints
 
         bookings.MapPost("/{id:guid}/reject", (Guid id, HttpContext http, BookingEngine engine) =>
                 DecideAsync(http, id, engine, approve: false))
+            .WithName("RejectBooking")
             .WithSummary("Reject a booking awaiting approval (admin): this occurrence, this and the following ones, or the whole series")
             .WithDescription("Body (optional) `{reason, scope}` as for approve; rejected occurrences free their slots for the wait list.")
             .Accepts<CancelBody>(isOptional: true, "application/json")
@@ -151,6 +196,7 @@ internal static class BookingsEndpoints
                 return TypedResults.Ok(series);
             })
             .WithTags("Bookings")
+            .WithName("GetSeries")
             .WithSummary("A series: its rule in words, where it was split, its version (ETag, the If-Match of edits by scope) and its occurrences")
             .Produces<SeriesView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -170,6 +216,7 @@ internal static class BookingsEndpoints
                     ? TypedResults.Ok(await queries.HistoryAsync(id, http.RequestAborted))
                     : Problems.Forbidden("Only the owner, an operator of this location or an admin can read a booking's history.");
             })
+            .WithName("GetBookingHistory")
             .WithSummary("Audit trail of a booking (owner, operator of the location, or admin)")
             .Produces<IReadOnlyList<HistoryView>>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -177,8 +224,10 @@ internal static class BookingsEndpoints
 
         bookings.MapPost("/process-pending", async (BookingEngine engine, CancellationToken ct) =>
                 TypedResults.Ok(new PromotionResult(await engine.PromotePendingAsync(null, ct))))
+            .WithName("ProcessPendingBookings")
             .WithSummary("Run the wait-list promotion pass now (admin)")
             .Produces<PromotionResult>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireAuthorization(IdentitySetup.AdminPolicy)
             .RequireWriteLimits();
 
@@ -266,18 +315,18 @@ internal static class BookingsEndpoints
         });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, BookingQueries queries)
+    private static async Task<IResult> ListAsync(HttpContext http, BookingQueries queries, [AsParameters] BookingListQuery sent)
     {
-        var query = new QueryReader(http.Request);
+        var query = new QueryReader();
         var filter = new BookingFilter(
-            query.Id("resourceId"),
-            query.Instant("from"),
-            query.Instant("to"),
-            query.Enum<BookingStatus>("status"),
-            query.Flag("mine") == true ? http.User.ToActor().UserId : null,
-            query.Number("limit", 1, BookingQueries.MaxPageSize) ?? 50,
-            query.Number("offset", 0, 1_000_000) ?? 0,
-            query.Id("seriesId"));
+            query.Id("resourceId", sent.ResourceId),
+            query.Instant("from", sent.From),
+            query.Instant("to", sent.To),
+            query.Enum<BookingStatus>("status", sent.Status),
+            query.Flag("mine", sent.Mine) == true ? http.User.ToActor().UserId : null,
+            query.Number("limit", sent.Limit, 1, BookingQueries.MaxPageSize) ?? 50,
+            query.Number("offset", sent.Offset, 0, 1_000_000) ?? 0,
+            query.Id("seriesId", sent.SeriesId));
         if (filter is { From: { } from, To: { } to } && to <= from)
         {
             query.Errors.Add("to", "'to' must be after 'from'.");

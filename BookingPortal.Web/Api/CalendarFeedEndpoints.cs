@@ -21,6 +21,10 @@ internal static class CalendarFeedEndpoints
     /// <summary>Calendar apps poll; five minutes keeps a phone from asking every few seconds without hiding a change for long.</summary>
     private const string CacheControl = "private, max-age=300";
 
+    private const string TokenText = "The secret of a subscription link, instead of the bearer token.";
+    private const string FromText = "Start of the window, with an offset (default: a window around today).";
+    private const string ToText = "End of the window, with an offset.";
+
     public sealed record CreateLinkBody(string? Feed, Guid? TargetId);
 
     public sealed record FeedLinkAnswer(Guid Id, string Feed, Guid? TargetId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt,
@@ -32,17 +36,20 @@ internal static class CalendarFeedEndpoints
     public static void MapCalendarFeeds(this RouteGroupBuilder api, RouteGroupBuilder secured)
     {
         var feeds = api.MapGroup("").WithTags("Calendar feeds");
-        feeds.MapGet("/me/calendar.ics", (HttpContext http, string? token, string? from, string? to) =>
+        feeds.MapGet("/me/calendar.ics", (HttpContext http, [QueryValue(typeof(string), TokenText)] string? token,
+                [QueryValue(typeof(DateTimeOffset), FromText)] string? from, [QueryValue(typeof(DateTimeOffset), ToText)] string? to) =>
                 ServeAsync(http, FeedKind.Mine, null, token, from, to))
             .ProducesFeed()
             .WithName("GetMyCalendar")
             .WithSummary("The caller's bookings as an iCalendar feed (bearer token, or ?token= of a subscription link)");
-        feeds.MapGet("/resources/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
+        feeds.MapGet("/resources/{id:guid}/calendar.ics", (HttpContext http, Guid id, [QueryValue(typeof(string), TokenText)] string? token,
+                [QueryValue(typeof(DateTimeOffset), FromText)] string? from, [QueryValue(typeof(DateTimeOffset), ToText)] string? to) =>
                 ServeAsync(http, FeedKind.Resource, id, token, from, to))
             .ProducesFeed()
             .WithName("GetResourceCalendar")
             .WithSummary("One resource's bookings and maintenance; other people's bookings read \"Busy\" unless the caller looks after the location");
-        feeds.MapGet("/locations/{id:guid}/calendar.ics", (HttpContext http, Guid id, string? token, string? from, string? to) =>
+        feeds.MapGet("/locations/{id:guid}/calendar.ics", (HttpContext http, Guid id, [QueryValue(typeof(string), TokenText)] string? token,
+                [QueryValue(typeof(DateTimeOffset), FromText)] string? from, [QueryValue(typeof(DateTimeOffset), ToText)] string? to) =>
                 ServeAsync(http, FeedKind.Location, id, token, from, to))
             .ProducesFeed()
             .WithName("GetLocationCalendar")
@@ -60,6 +67,7 @@ internal static class CalendarFeedEndpoints
             .Accepts<CreateLinkBody>("application/json")
             .Produces<CreatedLinkAnswer>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireWriteLimits();
         links.MapDelete("/{id:guid}", async (Guid id, HttpContext http, CalendarFeedLinks store) =>
                 await store.RevokeAsync(http.User.ToActor().UserId, id, http.RequestAborted)
@@ -85,6 +93,7 @@ internal static class CalendarFeedEndpoints
             .ExcludeFromDescription();
 
     private static RouteHandlerBuilder ProducesFeed(this RouteHandlerBuilder endpoint) => endpoint
+        .AcceptsCredentials(OpenApiDocumentSetup.Bearer, OpenApiDocumentSetup.FeedLink)
         .Produces(StatusCodes.Status200OK, contentType: "text/calendar")
         .Produces(StatusCodes.Status304NotModified)
         .ProducesValidationProblem()
@@ -210,11 +219,11 @@ internal static class CalendarFeedEndpoints
 
     private static (FeedWindow Window, ValidationErrors Errors) WindowOf(HttpContext http, string? from, string? to)
     {
-        var query = new QueryReader(http.Request);
+        var query = new QueryReader();
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var standard = FeedWindow.Around(now);
-        var start = query.Instant("from") ?? (to is null ? standard.From : null);
-        var end = query.Instant("to") ?? (from is null ? standard.To : null);
+        var start = query.Instant("from", from) ?? (to is null ? standard.From : null);
+        var end = query.Instant("to", to) ?? (from is null ? standard.To : null);
         if (query.Errors.IsEmpty)
         {
             var span = standard.To - standard.From;

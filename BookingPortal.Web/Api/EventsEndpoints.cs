@@ -20,6 +20,7 @@ internal static class EventsEndpoints
     {
         api.MapGet("/events", StreamAsync)
             .WithTags("Events")
+            .WithName("StreamEvents")
             .WithSummary("Server-Sent Events: live booking and maintenance changes, optionally for one location")
             .WithDescription(
                 "A text/event-stream that stays open. Event names: booking.created, booking.updated, booking.cancelled, " +
@@ -37,26 +38,29 @@ internal static class EventsEndpoints
         return api;
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext http, EventStreamHub hub, LiveEventPayloads payloads, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> StreamAsync(HttpContext http, EventStreamHub hub, LiveEventPayloads payloads, IHostApplicationLifetime lifetime,
+        [QueryValue(typeof(Guid), "Only changes at this location.")] string? locationId,
+        [QueryValue(typeof(long), "Resume after this event id, as the Last-Event-ID header does (for EventSource polyfills that cannot send it).")]
+        string? lastEventId)
     {
-        var query = new QueryReader(http.Request);
-        var locationId = query.Id("locationId");
+        var query = new QueryReader();
+        var location = query.Id("locationId", locationId);
         if (!query.Errors.IsEmpty)
         {
             return Problems.Validation(query.Errors.ToDictionary());
         }
 
-        if (locationId is { } id && !await payloads.LocationExistsAsync(id, http.RequestAborted))
+        if (location is { } id && !await payloads.LocationExistsAsync(id, http.RequestAborted))
         {
             return Problems.NotFound("The location");
         }
 
         // Streams end when the app stops, or shutdown would wait for every open stream to time out.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        using var subscription = hub.Subscribe(locationId);
+        using var subscription = hub.Subscribe(location);
         // Subscribed before the log is read, so whatever commits meanwhile is in the replay, the live frames or both;
         // "written" drops the second copy.
-        var resumeAfter = ResumePosition(http.Request);
+        var resumeAfter = ResumePosition(http.Request, lastEventId);
         var written = Math.Max(resumeAfter ?? 0, 0);
         IReadOnlyList<EventStreamHub.Frame> replay = resumeAfter switch
         {
@@ -120,9 +124,9 @@ internal static class EventsEndpoints
     /// Where the client left off: null for a fresh stream, -1 when it sent an id this server never gives (a resync
     /// then is the honest answer). Browsers send the header by themselves; the query serves EventSource polyfills.
     /// </summary>
-    private static long? ResumePosition(HttpRequest request)
+    private static long? ResumePosition(HttpRequest request, string? lastEventId)
     {
-        var sent = request.Headers["Last-Event-ID"].FirstOrDefault() ?? request.Query["lastEventId"].FirstOrDefault();
+        var sent = request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         if (string.IsNullOrEmpty(sent))
         {
             return null;

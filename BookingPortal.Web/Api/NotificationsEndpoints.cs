@@ -10,14 +10,16 @@ internal static class NotificationsEndpoints
     {
         var notifications = api.MapGroup("/notifications").WithTags("Notifications");
 
-        notifications.MapGet("/", async (HttpContext http, NotificationInbox inbox) =>
+        notifications.MapGet("/", async (HttpContext http, NotificationInbox inbox,
+                [QueryValue(typeof(int), "How many, newest first (default 50).", Minimum = 1, Maximum = NotificationInbox.MaxPageSize)] string? limit) =>
             {
-                var query = new QueryReader(http.Request);
-                var limit = query.Number("limit", 1, NotificationInbox.MaxPageSize) ?? 50;
+                var query = new QueryReader();
+                var count = query.Number("limit", limit, 1, NotificationInbox.MaxPageSize) ?? 50;
                 return query.Errors.IsEmpty
-                    ? TypedResults.Ok(await inbox.ListAsync(http.User.ToActor().UserId, limit, http.RequestAborted))
+                    ? TypedResults.Ok(await inbox.ListAsync(http.User.ToActor().UserId, count, http.RequestAborted))
                     : Problems.Validation(query.Errors.ToDictionary());
             })
+            .WithName("ListNotifications")
             .WithSummary("My notifications, newest first, with the unread count")
             .Produces<NotificationList>()
             .ProducesValidationProblem();
@@ -26,6 +28,7 @@ internal static class NotificationsEndpoints
                 await inbox.MarkReadAsync(http.User.ToActor().UserId, id, http.RequestAborted)
                     ? Results.NoContent()
                     : Problems.NotFound("The notification"))
+            .WithName("MarkNotificationRead")
             .WithSummary("Mark one of my notifications read")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -33,6 +36,7 @@ internal static class NotificationsEndpoints
 
         notifications.MapPost("/read-all", async (HttpContext http, NotificationInbox inbox) =>
                 TypedResults.Ok(new MarkedRead(await inbox.MarkAllReadAsync(http.User.ToActor().UserId, http.RequestAborted))))
+            .WithName("MarkAllNotificationsRead")
             .WithSummary("Mark all my notifications read")
             .Produces<MarkedRead>()
             .RequireWriteLimits();

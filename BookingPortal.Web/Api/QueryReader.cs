@@ -3,14 +3,18 @@ using BookingPortal.Domain.Common;
 
 namespace BookingPortal.Web.Api;
 
-/// <summary>Parses query-string values, collecting one message per bad field instead of failing on the first.</summary>
-internal sealed class QueryReader(HttpRequest request)
+/// <summary>
+/// Parses query-string values that endpoints bind as strings (so the OpenAPI document declares them, see
+/// <see cref="QueryValueAttribute"/>), collecting one message per bad field instead of failing on the first as
+/// ASP.NET's own binding of a typed parameter would, without saying which field or why.
+/// </summary>
+internal sealed class QueryReader
 {
     public ValidationErrors Errors { get; } = new();
 
-    public DateTimeOffset? Instant(string name, bool required = false)
+    public DateTimeOffset? Instant(string name, string? sent, bool required = false)
     {
-        var raw = Raw(name, required);
+        var raw = Raw(name, sent, required);
         if (raw is null)
         {
             return null;
@@ -25,9 +29,9 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
-    public Guid? Id(string name)
+    public Guid? Id(string name, string? sent)
     {
-        var raw = Raw(name, false);
+        var raw = Raw(name, sent, false);
         if (raw is null)
         {
             return null;
@@ -42,9 +46,9 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
-    public int? Number(string name, int min, int max)
+    public int? Number(string name, string? sent, int min, int max)
     {
-        var raw = Raw(name, false);
+        var raw = Raw(name, sent, false);
         if (raw is null)
         {
             return null;
@@ -59,9 +63,9 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
-    public TEnum? Enum<TEnum>(string name) where TEnum : struct, Enum
+    public TEnum? Enum<TEnum>(string name, string? sent) where TEnum : struct, Enum
     {
-        var raw = Raw(name, false);
+        var raw = Raw(name, sent, false);
         if (raw is null)
         {
             return null;
@@ -76,9 +80,9 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
-    public bool? Flag(string name)
+    public bool? Flag(string name, string? sent)
     {
-        var raw = Raw(name, false);
+        var raw = Raw(name, sent, false);
         if (raw is null)
         {
             return null;
@@ -93,15 +97,15 @@ internal sealed class QueryReader(HttpRequest request)
         return null;
     }
 
-    public IReadOnlyList<string> All(string name) =>
-        request.Query[name].Where(v => !string.IsNullOrWhiteSpace(v)).SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+    /// <summary>Every value of a repeatable parameter, each also split at commas.</summary>
+    public static IReadOnlyList<string> All(string[]? values) =>
+        (values ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    private string? Raw(string name, bool required)
+    private string? Raw(string name, string? sent, bool required)
     {
-        var raw = request.Query[name].ToString();
-        if (!string.IsNullOrWhiteSpace(raw))
+        if (!string.IsNullOrWhiteSpace(sent))
         {
-            return raw;
+            return sent;
         }
 
         if (required)

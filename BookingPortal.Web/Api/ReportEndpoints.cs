@@ -100,8 +100,12 @@ internal static class ReportEndpoints
         (services, query, reader, ct) => run(services.GetRequiredService<TReport>(), query, reader, ct);
 
     private static void Map<T>(RouteGroupBuilder reports, Report<T> report, string name, string summary, string description) =>
-        reports.MapGet($"/{report.Name}", (HttpContext http, Guid? locationId, string? from, string? to, string? groupBy, Guid? floorId, string? kind,
-                string? feature, string? format) => RunAsync(http, report, locationId, from, to, floorId, feature, format))
+        reports.MapGet($"/{report.Name}", (HttpContext http, Guid? locationId,
+                [QueryValue(typeof(string), "First local day (yyyy-MM-dd), required.", Format = "date", Required = true)] string? from,
+                [QueryValue(typeof(string), "Local day after the last (yyyy-MM-dd), required; at most 400 days after 'from'.", Format = "date", Required = true)] string? to,
+                [QueryValue(typeof(ReportGrouping), "Rows per resource (default), floor, location or kind.")] string? groupBy, Guid? floorId,
+                [QueryValue(typeof(ResourceKind), "Only resources of this kind.")] string? kind,
+                string? feature, string? format) => RunAsync(http, report, new(locationId, from, to, groupBy, floorId, kind, feature, format)))
             .WithName(name)
             .WithSummary(summary)
             .WithDescription(Parameters + description)
@@ -112,14 +116,17 @@ internal static class ReportEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static void Download<T>(WebApplication app, Report<T> report) =>
-        app.MapGet($"/reports/{report.Name}.csv", (HttpContext http, Guid? locationId, string? from, string? to, Guid? floorId, string? feature) =>
-                RunAsync(http, report, locationId, from, to, floorId, feature, "csv"))
+        app.MapGet($"/reports/{report.Name}.csv", (HttpContext http, Guid? locationId, string? from, string? to, string? groupBy, Guid? floorId, string? kind,
+                string? feature) => RunAsync(http, report, new(locationId, from, to, groupBy, floorId, kind, feature, "csv")))
             .RequireAuthorization()
             .ExcludeFromDescription();
 
-    private static async Task<IResult> RunAsync<T>(HttpContext http, Report<T> report, Guid? locationId, string? from, string? to, Guid? floorId,
-        string? feature, string? format)
+    /// <summary>A report's query parameters, as sent.</summary>
+    private sealed record Sent(Guid? LocationId, string? From, string? To, string? GroupBy, Guid? FloorId, string? Kind, string? Feature, string? Format);
+
+    private static async Task<IResult> RunAsync<T>(HttpContext http, Report<T> report, Sent sent)
     {
+        var (locationId, from, to, floorId, feature, format) = (sent.LocationId, sent.From, sent.To, sent.FloorId, sent.Feature, sent.Format);
         var errors = new Dictionary<string, string[]>();
         var start = LocalDate("from", from, errors);
         var end = LocalDate("to", to, errors);
@@ -128,10 +135,9 @@ internal static class ReportEndpoints
             errors["locationId"] = ["Choose the location to report on."];
         }
 
-        // groupBy and kind are bound only so the OpenAPI document declares them; QueryReader applies the API's enum rules.
-        var reader = new QueryReader(http.Request);
-        var grouping = reader.Enum<ReportGrouping>("groupBy") ?? ReportGrouping.Resource;
-        var resourceKind = reader.Enum<ResourceKind>("kind");
+        var reader = new QueryReader();
+        var grouping = reader.Enum<ReportGrouping>("groupBy", sent.GroupBy) ?? ReportGrouping.Resource;
+        var resourceKind = reader.Enum<ResourceKind>("kind", sent.Kind);
         foreach (var (field, messages) in reader.Errors.ToDictionary())
         {
             errors[field] = messages;

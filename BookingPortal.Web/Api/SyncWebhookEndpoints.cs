@@ -17,9 +17,9 @@ internal static class SyncWebhookEndpoints
 
     public static void MapSyncWebhooks(this RouteGroupBuilder api)
     {
-        var hooks = api.MapGroup("/sync/webhooks").WithTags("Calendar sync").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
-        hooks.MapPost("/microsoft", MicrosoftAsync);
-        hooks.MapPost("/google", GoogleAsync);
+        var hooks = api.MapGroup("/sync").WithTags("Calendar sync").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        hooks.MapPost("/microsoft/notifications", MicrosoftAsync);
+        hooks.MapPost("/google/notifications", GoogleAsync);
     }
 
     private static async Task<IResult> MicrosoftAsync(HttpContext http, CalendarSubscriptions subscriptions)

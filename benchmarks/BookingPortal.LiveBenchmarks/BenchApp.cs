@@ -8,18 +8,24 @@ namespace BookingPortal.Benchmarks;
 internal sealed class BenchApp : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection> _services;
 
-    private BenchApp(string connectionString)
+    private BenchApp(string connectionString, IReadOnlyDictionary<string, string>? settings, Action<IServiceCollection>? services)
     {
         _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
+        _services = services ?? (_ => { });
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static BenchApp Start(string connectionString)
+    /// <param name="settings">Settings over the production ones (a run that needs the scheduler or a provider).</param>
+    /// <param name="services">Services added after the app's own (a transport seam such as trusting a fake's certificate).</param>
+    public static BenchApp Start(string connectionString, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new BenchApp(connectionString);
+        var app = new BenchApp(connectionString, settings, services);
         app.StartServer();
         app.BaseAddress = app.ClientOptions.BaseAddress;
         return app;
@@ -34,5 +40,11 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
         builder.UseSetting("RateLimiting:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft", "Error");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(_services);
     }
 }

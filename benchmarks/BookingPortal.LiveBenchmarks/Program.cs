@@ -17,11 +17,16 @@ internal static class Entry
 
         LiveBenchOptions? options = null;
         ChaosOptions? chaos = null;
+        SyncBenchOptions? sync = null;
         try
         {
             if (args.Contains(ChaosOptions.Argument))
             {
                 chaos = ChaosOptions.Parse(args);
+            }
+            else if (args.Contains(SyncBenchOptions.Argument))
+            {
+                sync = SyncBenchOptions.Parse(args);
             }
             else
             {
@@ -42,6 +47,12 @@ internal static class Entry
             if (chaos is not null)
             {
                 return await ChaosBenchmark.RunAsync(chaos, database, Console.Out) ? 0 : 1;
+            }
+
+            if (sync is not null)
+            {
+                await SyncBenchmark.RunAsync(sync, database, Console.Out);
+                return 0;
             }
 
             await LiveBenchmark.RunAsync(options!, database, Console.Out);

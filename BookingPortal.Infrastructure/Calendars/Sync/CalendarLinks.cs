@@ -1,4 +1,5 @@
 using BookingPortal.Infrastructure.Calendars.Sync.Pull;
+using global::Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingPortal.Infrastructure.Calendars.Sync;
@@ -9,7 +10,7 @@ namespace BookingPortal.Infrastructure.Calendars.Sync;
 /// for a future booking into the outbox to be deleted there, and releases the holds the calendar's own events had here.
 /// </summary>
 public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders providers, CalendarPull pull, CalendarSubscriptions subscriptions,
-    TimeProvider time)
+    IOptions<SyncOptions> options, TimeProvider time)
 {
     public const int LongestCalendarId = 320;
 
@@ -56,19 +57,15 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
 
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        (string Provider, CalendarSubscription? Subscription)? replaced;
         try
         {
+            replaced = await ForgetOtherCalendarAsync(connection, transaction, resourceId, name, calendarId, ct);
             await using (var upsert = new NpgsqlCommand("""
                 INSERT INTO calendar_links (resource_id, provider, calendar_id, display_name, linked_at)
                 VALUES (@resource, @provider, @calendar, @display, @now)
                 ON CONFLICT (resource_id) DO UPDATE SET provider = excluded.provider, calendar_id = excluded.calendar_id,
-                    display_name = excluded.display_name, needs_attention = false, last_error = NULL, last_pull_error = NULL, pull_due_at = now(),
-                    pull_cursor = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
-                                       THEN calendar_links.pull_cursor END,
-                    subscription_id = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
-                                           THEN calendar_links.subscription_id END,
-                    linked_at = CASE WHEN (calendar_links.provider, lower(calendar_links.calendar_id)) = (excluded.provider, lower(excluded.calendar_id))
-                                     THEN calendar_links.linked_at ELSE excluded.linked_at END
+                    display_name = excluded.display_name, needs_attention = false, last_error = NULL, last_pull_error = NULL, pull_due_at = now()
                 """, connection, transaction))
             {
                 upsert.Parameters.AddWithValue("resource", resourceId);
@@ -89,6 +86,12 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
         {
             // Another admin linked the calendar to another resource between our look and our write.
             return new LinkOutcome.Taken(await LinkedElsewhereAsync(resourceId, name, calendarId, ct) ?? Guid.Empty);
+        }
+
+        // The calendar linked before would otherwise go on calling us until its subscription ran out.
+        if (replaced is (var oldProvider, { } oldSubscription) && providers.Find(oldProvider, out _) is { } previous)
+        {
+            await subscriptions.EndAsync(previous, oldSubscription, ct);
         }
 
         return new LinkOutcome.Linked((await StatusAsync(resourceId, ct)).Single());
@@ -137,7 +140,8 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
     {
         await using var command = database.CreateCommand("""
             SELECT l.resource_id, r.name, l.provider, l.calendar_id, l.display_name, l.needs_attention, l.linked_at,
-                   l.last_push_at, l.last_pull_at, coalesce(l.last_error, l.last_pull_error), o.pending, o.lag_seconds
+                   l.last_push_at, l.last_pull_at, coalesce(l.last_error, l.last_pull_error), o.pending, o.lag_seconds,
+                   l.subscription_id IS NOT NULL, l.subscription_expires_at, l.subscription_error
             FROM calendar_links l
             JOIN resources r ON r.id = l.resource_id
             CROSS JOIN LATERAL (
@@ -155,12 +159,51 @@ public sealed class CalendarLinks(NpgsqlDataSource database, CalendarProviders p
         {
             var pending = reader.GetInt64(10);
             var state = reader.GetBoolean(5) ? SyncStatus.NeedsAttention : pending > 0 ? SyncStatus.Syncing : SyncStatus.Active;
+            var webhookError = reader.IsDBNull(14) ? null : reader.GetString(14);
+            var webhook = options.Value.PublicBaseUrl is null ? SyncWebhookStatus.Off
+                : webhookError is not null ? SyncWebhookStatus.Failing
+                : reader.GetBoolean(12) ? SyncWebhookStatus.Subscribed
+                : SyncWebhookStatus.Pending;
             statuses.Add(new SyncStatus(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), state,
                 reader.GetFieldValue<DateTimeOffset>(6), NullableTime(reader, 7), NullableTime(reader, 8),
-                reader.IsDBNull(9) ? null : reader.GetString(9), Math.Max(0, reader.GetInt64(11)), pending));
+                reader.IsDBNull(9) ? null : reader.GetString(9), Math.Max(0, reader.GetInt64(11)), pending,
+                new SyncWebhookStatus(webhook, reader.GetBoolean(12) ? NullableTime(reader, 13) : null, webhookError)));
         }
 
         return statuses;
+    }
+
+    /// <summary>
+    /// When the resource was linked to another calendar: forgets that calendar's cursor and subscription, so the new one
+    /// starts with a full pull and a subscription of its own, and returns the old subscription to be ended there.
+    /// </summary>
+    private async Task<(string Provider, CalendarSubscription? Subscription)?> ForgetOtherCalendarAsync(NpgsqlConnection connection,
+        NpgsqlTransaction transaction, Guid resourceId, string provider, string calendarId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH old AS (
+                SELECT resource_id, provider, subscription_id, subscription_resource_id, subscription_expires_at FROM calendar_links
+                WHERE resource_id = @resource AND (provider, lower(calendar_id)) <> (@provider, lower(@calendar))
+                FOR UPDATE
+            )
+            UPDATE calendar_links l SET pull_cursor = NULL, linked_at = @now, subscription_id = NULL, subscription_resource_id = NULL,
+                subscription_secret = NULL, subscription_expires_at = NULL, subscription_renew_at = NULL, subscription_error = NULL
+            FROM old WHERE l.resource_id = old.resource_id
+            RETURNING old.provider, old.subscription_id, old.subscription_resource_id, old.subscription_expires_at
+            """, connection, transaction);
+        command.Parameters.AddWithValue("resource", resourceId);
+        command.Parameters.AddWithValue("provider", provider);
+        command.Parameters.AddWithValue("calendar", calendarId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var subscription = reader.IsDBNull(1) ? null
+            : new CalendarSubscription(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+        return (reader.GetString(0), subscription);
     }
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
@@ -212,11 +255,24 @@ public sealed record SyncStatus(
     DateTimeOffset? LastPullAt,
     string? LastError,
     long LagSeconds,
-    long PendingOutbox)
+    long PendingOutbox,
+    SyncWebhookStatus Webhook)
 {
     public const string Active = "active";
     public const string Syncing = "syncing";
     public const string NeedsAttention = "needs-attention";
+}
+
+/// <summary>
+/// Whether the provider tells us of changes: "off" (no <c>Sync:PublicBaseUrl</c>, polled only), "pending" (subscribed
+/// after the first pull), "subscribed", or "failing" (polled meanwhile; <paramref name="Error"/> says why).
+/// </summary>
+public sealed record SyncWebhookStatus(string State, DateTimeOffset? ExpiresAt, string? Error)
+{
+    public const string Off = "off";
+    public const string Pending = "pending";
+    public const string Subscribed = "subscribed";
+    public const string Failing = "failing";
 }
 
 public abstract record LinkOutcome

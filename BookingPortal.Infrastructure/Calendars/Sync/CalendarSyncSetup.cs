@@ -18,7 +18,8 @@ public static class CalendarSyncSetup
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section))
             .Validate(o => o.PushConcurrency is >= 1 and <= 64, "Sync:PushConcurrency must be between 1 and 64.")
             .Validate(o => o.PushPassLimit >= TimeSpan.FromSeconds(5), "Sync:PushPassLimit must be at least five seconds.")
-            .Validate(o => o.PollInterval >= TimeSpan.FromSeconds(1), "Sync:PollInterval must be at least one second.")
+            .Validate(o => o.PollSeconds is >= 1 and <= 86_400, "Sync:PollSeconds must be between 1 and 86400.")
+            .Validate(o => o.ReconcileSeconds is >= 1 and <= 86_400, "Sync:ReconcileSeconds must be between 1 and 86400.")
             .Validate(o => o.PublicBaseUrl is null || (o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "https" or "http"),
                 "Sync:PublicBaseUrl must be an absolute http(s) address.")
             .ValidateOnStart();

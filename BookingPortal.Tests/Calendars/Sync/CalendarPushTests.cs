@@ -286,8 +286,7 @@ public sealed class CalendarPushWakeupFixture : ApiFixture
 
 public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixture<CalendarPushWakeupFixture>
 {
-    [Fact]
-    public async Task A_booking_is_pushed_within_seconds_without_waiting_for_the_sweep()
+    private async Task<(Guid Room, string Calendar)> LinkedRoomAsync()
     {
         var room = await SyncTestRooms.FreshRoomAsync(api);
         var calendar = $"room-{room:N}@rooms.test";
@@ -295,13 +294,38 @@ public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixt
         await SyncTestRooms.LinkAsync(api, room, calendar);
         // Linking starts the scheduler's own first runs; wait for those to settle so only the booking's wake-up is left.
         await Task.Delay(TimeSpan.FromSeconds(2));
+        return (room, calendar);
+    }
+
+    private async Task BookAsync(Guid room, string title)
+    {
         var slot = SyncTestRooms.FreshSlot(api);
         using var alice = api.As(ApiFixture.Alice);
-
         Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync("/api/bookings",
-            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title = "Right away" })).StatusCode);
+            new { resourceIds = new[] { room }, start = slot.Start, end = slot.End, title })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_booking_is_pushed_within_seconds_without_waiting_for_the_sweep()
+    {
+        var (room, calendar) = await LinkedRoomAsync();
+
+        await BookAsync(room, "Right away");
 
         await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the booking is pushed by the wake-up",
             TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_push_refused_with_retry_after_is_tried_again_then_and_not_at_the_next_sweep()
+    {
+        var (room, calendar) = await LinkedRoomAsync();
+        api.Calendars.FailNext(new CalendarSyncException(CalendarSyncFailure.Throttled, "Slow down.", TimeSpan.FromSeconds(1)));
+
+        await BookAsync(room, "After a 429");
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the throttled push is retried by itself",
+            TimeSpan.FromSeconds(15));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM sync_event_map WHERE resource_id = '{room}'"));
     }
 }

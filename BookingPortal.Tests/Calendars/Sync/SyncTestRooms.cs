@@ -57,7 +57,7 @@ internal static class SyncTestRooms
             ["Scheduling:CalendarPushInterval"] = "00:00:01",
             ["Scheduling:CalendarPullInterval"] = "00:00:01",
             ["Scheduling:ClusterCheckinInterval"] = "00:00:01",
-            ["Sync:PollInterval"] = "00:00:01",
+            ["Sync:PollSeconds"] = "1",
         };
         foreach (var (key, value) in more)
         {

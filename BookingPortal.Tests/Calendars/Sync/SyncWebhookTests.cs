@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using BookingPortal.Infrastructure.Calendars.Sync.Microsoft;
 using BookingPortal.Tests.Api;
 using BookingPortal.Tests.Fakes.GoogleCalendar;
@@ -37,7 +38,8 @@ public sealed class SyncWebhookFixture : ApiFixture
     }
 
     protected override IReadOnlyDictionary<string, string> Settings => SyncTestRooms.FastSyncSettings(base.Settings,
-        ("Sync:PollInterval", "00:10:00"),
+        ("Sync:PollSeconds", "600"),
+        ("Sync:ReconcileSeconds", "600"),
         ("Sync:PublicBaseUrl", PublicBaseUrl.AbsoluteUri),
         ("Sync:Microsoft:TenantId", FakeGraph.TenantId),
         ("Sync:Microsoft:ClientId", FakeGraph.ClientId),
@@ -68,12 +70,12 @@ public sealed class SyncWebhookFixture : ApiFixture
     }
 }
 
-/// <summary>Graph subscriptions and Google watch channels opened on linking, delivered to the app's webhook endpoints.</summary>
-public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhookFixture>
+/// <summary>A fresh room linked to a fresh calendar of each provider, returned once the app has subscribed to it.</summary>
+internal static class SyncWebhookRooms
 {
-    private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Quickly = TimeSpan.FromSeconds(15);
 
-    private async Task<(Guid Room, string Mailbox, FakeGraphSubscription Subscription)> OutlookRoomAsync()
+    public static async Task<(Guid Room, string Mailbox, FakeGraphSubscription Subscription)> OutlookRoomAsync(SyncWebhookFixture api)
     {
         var room = await SyncTestRooms.FreshRoomAsync(api);
         var mailbox = $"room-{room:N}@contoso.example";
@@ -84,7 +86,7 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
         return (room, mailbox, api.Graph.Subscriptions(mailbox).Single());
     }
 
-    private async Task<(Guid Room, string Calendar)> GoogleRoomAsync()
+    public static async Task<(Guid Room, string Calendar)> GoogleRoomAsync(SyncWebhookFixture api)
     {
         var room = await SyncTestRooms.FreshRoomAsync(api);
         var calendar = $"c_{room:N}@resource.calendar.google.com";
@@ -94,8 +96,20 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
         return (room, calendar);
     }
 
-    private Task<long> HoldsAsync(string externalId) =>
+    public static Task<long> HoldsAsync(ApiFixture api, string externalId) =>
         api.CountAsync($"SELECT count(*) FROM bookings WHERE outside_external_id = '{externalId}' AND status = 'Confirmed'");
+}
+
+/// <summary>Graph subscriptions and Google watch channels opened on linking, delivered to the app's webhook endpoints.</summary>
+public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhookFixture>
+{
+    private static readonly TimeSpan Quickly = SyncWebhookRooms.Quickly;
+
+    private Task<(Guid Room, string Mailbox, FakeGraphSubscription Subscription)> OutlookRoomAsync() => SyncWebhookRooms.OutlookRoomAsync(api);
+
+    private Task<(Guid Room, string Calendar)> GoogleRoomAsync() => SyncWebhookRooms.GoogleRoomAsync(api);
+
+    private Task<long> HoldsAsync(string externalId) => SyncWebhookRooms.HoldsAsync(api, externalId);
 
     private Task<long> PullsDueAsync(Guid room) =>
         api.CountAsync($"SELECT count(*) FROM calendar_links WHERE resource_id = '{room}' AND pull_due_at <= now()");
@@ -104,7 +118,7 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
     {
         using var anonymous = api.Anonymous();
         var body = $$"""{"value":[{"subscriptionId":"{{subscriptionId}}","clientState":"{{clientState}}","changeType":"created","resource":"Users/x/Events/y"}]}""";
-        using var response = await anonymous.PostAsync("/api/sync/webhooks/microsoft", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await anonymous.PostAsync("/api/sync/microsoft/notifications", new StringContent(body, Encoding.UTF8, "application/json"));
         return response.StatusCode;
     }
 
@@ -113,7 +127,7 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
     {
         using var anonymous = api.Anonymous();
 
-        using var response = await anonymous.PostAsync("/api/sync/webhooks/microsoft?validationToken=Validation%3A%20Testing%20client", null);
+        using var response = await anonymous.PostAsync("/api/sync/microsoft/notifications?validationToken=Validation%3A%20Testing%20client", null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -182,5 +196,104 @@ public class SyncWebhookTests(SyncWebhookFixture api) : IClassFixture<SyncWebhoo
 
         Assert.Empty(api.Graph.Subscriptions(mailbox));
         Assert.Empty(api.Google.Channels(calendar));
+    }
+    [Fact]
+    public async Task Status_shows_the_webhook_subscribed_until_its_expiry()
+    {
+        var (room, _, subscription) = await OutlookRoomAsync();
+
+        var webhook = (await SyncTestRooms.StatusAsync(api, room)).GetProperty("webhook");
+
+        Assert.Equal("subscribed", webhook.GetProperty("state").GetString());
+        Assert.Equal(subscription.Expires, webhook.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, webhook.GetProperty("error").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_subscription_graph_cannot_validate_is_shown_as_failing_and_the_next_pull_subscribes()
+    {
+        var room = await SyncTestRooms.FreshRoomAsync(api);
+        var mailbox = $"room-{room:N}@contoso.example";
+        api.Graph.AddRoom(mailbox, "Room behind a firewall");
+        api.Graph.NotificationEndpointUnreachable = true;
+        try
+        {
+            await SyncTestRooms.LinkAsync(api, room, mailbox, "microsoft");
+
+            await Eventually.HoldsAsync(async () =>
+                (await SyncTestRooms.StatusAsync(api, room)).GetProperty("webhook").GetProperty("state").GetString() == "failing",
+                "the failed subscribe is shown", Quickly);
+            var webhook = (await SyncTestRooms.StatusAsync(api, room)).GetProperty("webhook");
+            Assert.Contains("validation", webhook.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+            Assert.Empty(api.Graph.Subscriptions(mailbox));
+        }
+        finally
+        {
+            api.Graph.NotificationEndpointUnreachable = false;
+        }
+
+        await api.CountAsync($"WITH due AS (UPDATE calendar_links SET pull_due_at = now() WHERE resource_id = '{room}' RETURNING 1) SELECT count(*) FROM due");
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Subscriptions(mailbox).Count == 1), "the next pull subscribes", Quickly);
+        await Eventually.HoldsAsync(async () =>
+            (await SyncTestRooms.StatusAsync(api, room)).GetProperty("webhook").GetProperty("error").ValueKind == JsonValueKind.Null,
+            "the error is cleared", Quickly);
+    }
+
+    [Fact]
+    public async Task Reauthorization_required_renews_the_graph_subscription_at_once()
+    {
+        var (_, _, subscription) = await OutlookRoomAsync();
+        var renewals = api.Graph.Count("PATCH", $"subscriptions/{subscription.Id}");
+
+        Assert.Equal(HttpStatusCode.Accepted, await api.Graph.NotifyLifecycleAsync(subscription.Id, "reauthorizationRequired"));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Count("PATCH", $"subscriptions/{subscription.Id}") > renewals),
+            "the subscription is renewed", Quickly);
+    }
+
+    [Fact]
+    public async Task Linking_a_room_to_another_calendar_ends_the_old_subscription()
+    {
+        var (room, mailbox, _) = await OutlookRoomAsync();
+        var other = $"other-{room:N}@contoso.example";
+        api.Graph.AddRoom(other, "The room's new mailbox");
+
+        await SyncTestRooms.LinkAsync(api, room, other, "microsoft");
+
+        Assert.Empty(api.Graph.Subscriptions(mailbox));
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Subscriptions(other).Count == 1), "the new calendar is subscribed", Quickly);
+    }
+}
+
+/// <summary>
+/// A fixture of its own, since its clock is moved days ahead: subscriptions are renewed at half their lifetime and go
+/// on delivering.
+/// </summary>
+public class SyncWebhookRenewalTests(SyncWebhookFixture api) : IClassFixture<SyncWebhookFixture>
+{
+    [Fact]
+    public async Task Subscriptions_are_renewed_at_half_their_lifetime_and_go_on_delivering()
+    {
+        var (_, mailbox, subscription) = await SyncWebhookRooms.OutlookRoomAsync(api);
+        var (_, calendar) = await SyncWebhookRooms.GoogleRoomAsync(api);
+        var channel = api.Google.Channels(calendar).Single();
+        var lifetime = subscription.Expires - api.Clock.GetUtcNow();
+
+        api.Clock.Advance(lifetime / 2 + TimeSpan.FromMinutes(1));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Graph.Subscriptions(mailbox) is [var renewed] && renewed.Id == subscription.Id
+            && renewed.Expires > subscription.Expires), "the Graph subscription is extended", SyncWebhookRooms.Quickly);
+        // Google channels cannot be extended: a new one replaces the old, which is stopped.
+        await Eventually.HoldsAsync(() => Task.FromResult(api.Google.Channels(calendar) is [var replaced] && replaced != channel),
+            "the Google channel is replaced", SyncWebhookRooms.Quickly);
+
+        var slot = SyncTestRooms.FreshSlot(api);
+        var outlook = api.Graph.CreateEventAsOrganizer(mailbox, "Planning", slot.Start, slot.End, "Grace Hopper", "grace@contoso.example");
+        var google = api.Google.CreateEventDirectly(calendar, "grace@example.org", "Review", slot.Start, slot.End);
+        await Eventually.HoldsAsync(async () => await SyncWebhookRooms.HoldsAsync(api, outlook.Id) == 1, "the renewed subscription delivers",
+            SyncWebhookRooms.Quickly);
+        await Eventually.HoldsAsync(async () => await SyncWebhookRooms.HoldsAsync(api, google) == 1, "the new channel delivers",
+            SyncWebhookRooms.Quickly);
     }
 }

@@ -130,6 +130,9 @@ public sealed partial class FakeGoogleCalendar : IAsyncDisposable
         }
     }
 
+    /// <summary>Asked for a fault for each API request that no queued fault matched (a benchmark's random share of failures).</summary>
+    public Func<string, FakeGoogleFault?>? FaultSource { get; set; }
+
     /// <summary>The next <paramref name="times"/> API requests get <paramref name="fault"/>.</summary>
     public void Fail(FakeGoogleFault fault, int times = 1) => FailWhere(_ => true, fault, times);
 
@@ -364,7 +367,7 @@ public sealed partial class FakeGoogleCalendar : IAsyncDisposable
         lock (_gate)
         {
             var due = _faults.FindIndex(f => f.Matches(line));
-            fault = due < 0 ? null : _faults[due].Fault;
+            fault = due < 0 ? FaultSource?.Invoke(line) : _faults[due].Fault;
             if (due >= 0)
             {
                 _faults.RemoveAt(due);

@@ -108,6 +108,12 @@ public sealed partial class FakeGraph : IAsyncDisposable
         }
     }
 
+    /// <summary>As if Graph could not reach the app (a firewall, a wrong public address): every new subscription fails its validation.</summary>
+    public bool NotificationEndpointUnreachable { get; set; }
+
+    /// <summary>Asked for a fault for each Graph request when none is queued (a benchmark's random share of failures).</summary>
+    public Func<FakeGraphFault?>? FaultSource { get; set; }
+
     /// <summary>How many Graph requests had this method and a path (with query) containing the text.</summary>
     public int Count(string method, string pathContains) =>
         _requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathContains, StringComparison.OrdinalIgnoreCase));
@@ -200,7 +206,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
             return;
         }
 
-        switch (_faults.TryDequeue(out var fault) ? fault : null)
+        switch (_faults.TryDequeue(out var fault) ? fault : FaultSource?.Invoke())
         {
             case FakeGraphFault.Status status:
                 if (status.RetryAfter is { } wait)
@@ -424,7 +430,7 @@ public sealed partial class FakeGraph : IAsyncDisposable
 
         foreach (var url in new[] { notificationUrl, lifecycleUrl }.OfType<Uri>().Distinct())
         {
-            if (!await HandshakeAsync(url))
+            if (NotificationEndpointUnreachable || !await HandshakeAsync(url))
             {
                 return Error(400, "ValidationError",
                     "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.");

@@ -63,6 +63,17 @@ public sealed class CalendarPush(NpgsqlDataSource database, CalendarProviders pr
         return settled;
     }
 
+    /// <summary>When the soonest postponed row falls due (database clock, as stamped), or null when none waits.</summary>
+    public async Task<DateTimeOffset?> NextAttemptAsync(CancellationToken ct)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT min(o.next_attempt_at) FROM sync_outbox o
+            LEFT JOIN calendar_links l ON l.resource_id = o.resource_id
+            WHERE o.leased_until IS NULL AND NOT coalesce(l.needs_attention, false)
+            """);
+        return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(due) : null;
+    }
+
     private async Task<List<OutboxItem>> ClaimAsync(CancellationToken ct)
     {
         // The outbox is stamped by the database's clock (its triggers), so it is compared on that clock too.

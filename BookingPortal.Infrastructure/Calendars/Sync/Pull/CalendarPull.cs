@@ -41,10 +41,12 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
             SELECT l.resource_id, l.provider, l.calendar_id, l.pull_cursor, l.subscription_id, l.subscription_resource_id,
                    l.subscription_expires_at, l.subscription_secret, l.subscription_renew_at
             FROM calendar_links l
-            WHERE (l.pull_due_at <= now() OR l.subscription_renew_at <= now()) AND NOT l.needs_attention
+            WHERE (l.pull_due_at <= now() OR l.subscription_renew_at <= @now) AND NOT l.needs_attention
             ORDER BY least(l.pull_due_at, l.subscription_renew_at)
             LIMIT @limit
             """);
+        // Renewal is due by the clock the subscription's lifetime was reckoned on, the app's.
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
         command.Parameters.AddWithValue("limit", LinksPerPass);
         var links = new List<DueLink>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -284,12 +286,13 @@ public sealed class CalendarPull(NpgsqlDataSource database, IDbContextFactory<Bo
         await using var command = database.CreateCommand("""
             UPDATE calendar_links SET pull_cursor = @cursor, last_pull_at = now(), last_pull_error = NULL,
                 full_pull_at = CASE WHEN @full THEN now() ELSE full_pull_at END,
-                pull_due_at = now() + @interval
+                pull_due_at = now() + CASE WHEN subscription_id IS NOT NULL AND subscription_error IS NULL THEN @reconcile ELSE @interval END
             WHERE resource_id = @resource AND provider = @provider AND calendar_id = @calendar
             """);
         command.Parameters.AddWithValue("cursor", (object?)cursor ?? DBNull.Value);
         command.Parameters.AddWithValue("full", full);
         command.Parameters.AddWithValue("interval", options.Value.PollInterval);
+        command.Parameters.AddWithValue("reconcile", options.Value.ReconcileInterval);
         command.Parameters.AddWithValue("resource", link.ResourceId);
         command.Parameters.AddWithValue("provider", link.Provider);
         command.Parameters.AddWithValue("calendar", link.CalendarId);

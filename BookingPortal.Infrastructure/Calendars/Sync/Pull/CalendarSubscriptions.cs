@@ -49,6 +49,12 @@ public sealed class CalendarSubscriptions(NpgsqlDataSource database, IOptions<Sy
         }
     }
 
+    // A provider whose clock runs ahead of ours hands out a lifetime that looks spent already; without a floor every
+    // pass would renew.
+    private static readonly TimeSpan ShortestRenewal = TimeSpan.FromMinutes(1);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     private async Task RecordAsync(Guid resourceId, CalendarSubscription? subscription, string? secret, string? error, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -62,7 +68,7 @@ public sealed class CalendarSubscriptions(NpgsqlDataSource database, IOptions<Sy
         command.Parameters.AddWithValue("secret", subscription is null ? DBNull.Value : secret!);
         command.Parameters.AddWithValue("expires", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)subscription?.ExpiresUtc ?? DBNull.Value);
         command.Parameters.AddWithValue("renew", NpgsqlTypes.NpgsqlDbType.TimestampTz,
-            subscription is null ? DBNull.Value : now + (subscription.ExpiresUtc - now) / 2);
+            subscription is null ? DBNull.Value : now + Max((subscription.ExpiresUtc - now) / 2, ShortestRenewal));
         command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
         command.Parameters.AddWithValue("resource", resourceId);
         await command.ExecuteNonQueryAsync(ct);
@@ -93,7 +99,7 @@ public sealed class CalendarSubscriptions(NpgsqlDataSource database, IOptions<Sy
         var update = notification.Kind switch
         {
             CalendarNotificationKind.Handshake => null,
-            CalendarNotificationKind.ReauthorizationRequired => "subscription_renew_at = now(), pull_due_at = now()",
+            CalendarNotificationKind.ReauthorizationRequired => "subscription_renew_at = @now, pull_due_at = now()",
             // The job opens a new one after its pull, since this link then has none.
             CalendarNotificationKind.SubscriptionRemoved =>
                 "subscription_id = NULL, subscription_resource_id = NULL, subscription_secret = NULL, subscription_expires_at = NULL, subscription_renew_at = NULL, pull_due_at = now()",
@@ -107,6 +113,7 @@ public sealed class CalendarSubscriptions(NpgsqlDataSource database, IOptions<Sy
         await using var command = database.CreateCommand($"UPDATE calendar_links SET {update} WHERE resource_id = @resource AND subscription_id = @id");
         command.Parameters.AddWithValue("resource", resourceId);
         command.Parameters.AddWithValue("id", notification.SubscriptionId);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
         await command.ExecuteNonQueryAsync(ct);
         wakeup.Request();
         return true;
