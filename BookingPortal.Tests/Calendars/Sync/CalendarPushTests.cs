@@ -324,8 +324,9 @@ public class CalendarPushWakeupTests(CalendarPushWakeupFixture api) : IClassFixt
 
         await BookAsync(room, "After a 429");
 
-        await Eventually.HoldsAsync(() => Task.FromResult(api.Calendars.EventsIn(calendar).Count == 1), "the throttled push is retried by itself",
-            TimeSpan.FromSeconds(15));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM sync_event_map WHERE resource_id = '{room}'"));
+        // The event is stored there a moment before its mapping is recorded here: wait for both.
+        await Eventually.HoldsAsync(async () => await api.CountAsync($"SELECT count(*) FROM sync_event_map WHERE resource_id = '{room}'") == 1,
+            "the throttled push is retried by itself", TimeSpan.FromSeconds(15));
+        Assert.Single(api.Calendars.EventsIn(calendar));
     }
 }
